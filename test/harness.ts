@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { createActivities, type Activities } from '../activities';
+import { createStore, type Store } from '../store';
+import { createPrisma, type PrismaClient } from '../store/prisma';
+import { createWorker } from '../worker/worker';
+import type { UsermodClient } from '../client';
+
+// Workers log through the SDK runtime; keep test output to warnings and errors.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  /* already installed by an earlier test file in this process */
+}
+
+/** What a test file needs: the real database and Temporal server of this run, and a way to run workers. */
+export interface Harness {
+  prisma: PrismaClient;
+  store: Store;
+  client: Client;
+  /** Run `fn` while a worker with these activities (default: the real ones) serves a fresh task queue. */
+  withWorker<T>(fn: (ctx: UsermodClient) => Promise<T>, activities?: Partial<Activities>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(): Promise<Harness> {
+  const databaseUrl = process.env.DATABASE_URL!;
+  const address = process.env.TEMPORAL_ADDRESS!;
+  const workflowBundle = { code: readFileSync(process.env.USERMOD_TEST_BUNDLE!, 'utf8') };
+  const prisma = createPrisma(databaseUrl);
+  const store = createStore(prisma);
+  const connection = await Connection.connect({ address });
+  const native = await NativeConnection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const real = createActivities({ store });
+
+  return {
+    prisma,
+    store,
+    client,
+    async withWorker(fn, overrides = {}) {
+      const taskQueue = `test-${randomUUID()}`;
+      const worker = await createWorker({
+        connection: native,
+        namespace: 'default',
+        taskQueue,
+        activities: { ...real, ...overrides },
+        workflowBundle,
+      });
+      return worker.runUntil(fn({ client, taskQueue }));
+    },
+    async close() {
+      await native.close();
+      await connection.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** Every row of every usermod table, to prove a failed flow left the database exactly as it found it. */
+export async function snapshot(prisma: PrismaClient) {
+  const [users, invites, authIdentities, providerIdentities, events] = await Promise.all([
+    prisma.user.findMany({ orderBy: { id: 'asc' } }),
+    prisma.invite.findMany({ orderBy: { id: 'asc' } }),
+    prisma.authIdentity.findMany({ orderBy: { id: 'asc' } }),
+    prisma.providerIdentity.findMany({ orderBy: { id: 'asc' } }),
+    prisma.event.findMany({ orderBy: { id: 'asc' } }),
+  ]);
+  return { users, invites, authIdentities, providerIdentities, events };
+}
+
+export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID().slice(0, 8)}@example.com`;

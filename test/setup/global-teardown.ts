@@ -1,0 +1,10 @@
+import { dropDatabase } from '../../infra/database';
+import type { TestStack } from './global-setup';
+
+export default async function globalTeardown(): Promise<void> {
+  const stack = (globalThis as { __usermodStack?: TestStack }).__usermodStack;
+  if (!stack) return;
+  await stack.temporal.stop();
+  await dropDatabase(stack.adminUrl, stack.dbName);
+  await stack.dbServer?.stop();
+}
