@@ -100,3 +100,15 @@ export async function createDatabase(adminUrl: string, name: string): Promise<st
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`));
 }
+
+/** The application database: DATABASE_URL as given, else database `usermod` on the embedded server. */
+export async function openAppDatabase(config: { databaseUrl?: string; dataDir: string; embeddedPgPort: number }) {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+  const server = await startEmbeddedServer(config.dataDir, config.embeddedPgPort);
+  try {
+    return { url: await ensureDatabase(server.adminUrl, 'usermod'), embedded: true, stop: server.stop };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}

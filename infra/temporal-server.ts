@@ -58,7 +58,7 @@ export async function waitForTemporal(address: string, timeoutMs: number, exited
 
 /** `temporal server start-dev` on 127.0.0.1 with usermod's search attributes registered. */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'error'];
   args.push('--namespace', opts.namespace ?? 'default');
   if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { createActivities } from '../activities';
 import { createUsers } from '../client';
 import { UsermodError } from '../store';
 import { openHarness, snapshot, uniqueEmail, type Harness } from './harness';
@@ -64,7 +65,7 @@ describe('createUsersWorkflow', () => {
   test('a create retried after it committed still yields one user', async () => {
     const email = uniqueEmail('retry');
     let attempts = 0;
-    const real = (await import('../activities')).createActivities({ store: h.store });
+    const real = createActivities({ store: h.store });
     const users = await h.withWorker((ctx) => createUsers(ctx, [{ email }]), {
       // The first attempt commits, then its completion is "lost": Temporal retries it.
       createUsers: async (input) => {

@@ -1,0 +1,22 @@
+// npm run db:migrate — apply prisma/migrations to DATABASE_URL (or the embedded database).
+import { join } from 'node:path';
+import { loadConfig, projectRoot } from '../config';
+import { openAppDatabase } from '../infra/database';
+import { migrate } from '../infra/migrate';
+
+async function main() {
+  const db = await openAppDatabase(loadConfig());
+  try {
+    const result = await migrate(db.url, join(projectRoot, 'prisma', 'migrations'));
+    for (const name of result.applied) console.log(`applied   ${name}`);
+    for (const name of result.modified) console.warn(`WARNING   ${name} was changed after it was applied`);
+    console.log(result.applied.length ? `${result.applied.length} migration(s) applied` : 'Already in sync, no migration to apply');
+  } finally {
+    await db.stop();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
