@@ -27,6 +27,7 @@ CREATE TABLE "invite" (
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "accepted" BOOLEAN NOT NULL DEFAULT false,
     "accepted_at" TIMESTAMPTZ(3),
+    "accepted_by" TEXT,
     "status" "InviteStatus" NOT NULL DEFAULT 'pending',
     "delivery_status" "DeliveryStatus",
     "delivery_error" TEXT,
