@@ -1,10 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { UsermodError, type Store } from '../store';
 import { newId } from '../store/ids';
+import { authActivities } from './auth';
+import { inviteActivities, type InviteTokenSettings } from './invites';
 import { userActivities } from './users';
 
 export interface ActivityDeps {
   store: Store;
+  inviteTokens: InviteTokenSettings;
 }
 
 /** Business errors must not be retried: they become non-retryable failures carrying type and message. */
@@ -22,13 +25,15 @@ function businessErrorsFail<F extends (...args: never[]) => Promise<unknown>>(fn
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const { store } = deps;
+  const { store, inviteTokens } = deps;
   const all = {
     async newIds(prefix: string, count: number): Promise<string[]> {
       return Array.from({ length: count }, () => newId(prefix));
     },
     recordEvents: store.recordEvents,
     ...userActivities(store),
+    ...inviteActivities(store, inviteTokens),
+    ...authActivities(store),
   };
   return Object.fromEntries(
     Object.entries(all).map(([name, fn]) => [name, businessErrorsFail(fn as (...a: never[]) => Promise<unknown>)]),

@@ -5,9 +5,11 @@ import type { UsermodClient } from './run';
 
 export * from './run';
 export * from './users';
+export * from './invites';
+export * from './emailpass';
 
 export async function connectClient(config: Config, address: string): Promise<UsermodClient & { close(): Promise<void> }> {
   const connection = await Connection.connect(temporalConnectionOptions(config, address));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  return { client, taskQueue: config.temporal.taskQueue, close: () => connection.close() };
+  return { client, taskQueue: config.temporal.taskQueue, jwtSecret: config.jwtSecret, close: () => connection.close() };
 }

@@ -13,6 +13,8 @@ import { FLOW } from '../workflows/search-attributes';
 export interface UsermodClient {
   client: Client;
   taskQueue: string;
+  /** Signs the invite tokens handed back by create and resend (the same secret as the workers'). */
+  jwtSecret: string;
 }
 
 export interface RunOptions {

@@ -21,8 +21,18 @@ export interface Config {
     uiPort: number;
     cliPath?: string;
   };
+  /** NODE_ENV is not `production`: dev defaults (e.g. a fixed JWT secret) are allowed, with a warning. */
+  devMode: boolean;
+  /** HS256 secret for invite tokens (and the admin API's bearer tokens). */
+  jwtSecret: string;
+  invites: {
+    /** THE invite lifetime, in seconds: both the database expiry and the token's `exp`. */
+    validDurationSeconds: number;
+  };
   logLevel: string;
 }
+
+export const DEV_JWT_SECRET = 'usermod-dev-secret-do-not-use-in-production';
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -44,7 +54,18 @@ const str = (name: string): string | undefined => process.env[name] || undefined
 
 export const projectRoot = resolve(__dirname, '..');
 
+function jwtSecret(devMode: boolean): string {
+  const secret = str('JWT_SECRET');
+  if (secret) {
+    if (secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters long');
+    return secret;
+  }
+  if (!devMode) throw new Error('JWT_SECRET is required when NODE_ENV=production (invite and auth tokens are signed with it)');
+  return DEV_JWT_SECRET;
+}
+
 export function loadConfig(): Config {
+  const devMode = process.env.NODE_ENV !== 'production';
   return {
     databaseUrl: str('DATABASE_URL'),
     dataDir: resolve(projectRoot, str('USERMOD_DATA_DIR') ?? '.data'),
@@ -63,6 +84,9 @@ export function loadConfig(): Config {
       uiPort: int('TEMPORAL_UI_PORT', 8233),
       cliPath: str('TEMPORAL_CLI_PATH'),
     },
+    devMode,
+    jwtSecret: jwtSecret(devMode),
+    invites: { validDurationSeconds: int('INVITE_VALID_DURATION', 86_400) },
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
 }

@@ -1,10 +1,14 @@
+import { authStore } from './auth';
 import { eventStore } from './events';
 import { newId } from './ids';
+import { inviteStore } from './invites';
 import type { PrismaClient } from './prisma';
 import { userStore } from './users';
 
 export * from './errors';
 export type { UserDTO, CreateUserInput, UpdateUserInput, UserFilters } from './users';
+export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, CreateInviteInput } from './invites';
+export type { AuthIdentityDTO } from './auth';
 export type { EventInput, EventDTO } from './events';
 export type { ListConfig } from './list-options';
 
@@ -12,6 +16,8 @@ export type { ListConfig } from './list-options';
 export function createStore(prisma: PrismaClient) {
   return {
     ...userStore(prisma, newId),
+    ...inviteStore(prisma),
+    ...authStore(prisma),
     ...eventStore(prisma),
   };
 }

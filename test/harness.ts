@@ -15,6 +15,8 @@ try {
   /* already installed by an earlier test file in this process */
 }
 
+export const testInviteTokens = { secret: 'test-secret-0123456789-0123456789-0123456789', validDurationSeconds: 3600 };
+
 /** What a test file needs: the real database and Temporal server of this run, and a way to run workers. */
 export interface Harness {
   prisma: PrismaClient;
@@ -34,7 +36,7 @@ export async function openHarness(): Promise<Harness> {
   const connection = await Connection.connect({ address });
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
-  const real = createActivities({ store });
+  const real = createActivities({ store, inviteTokens: testInviteTokens });
 
   return {
     prisma,
@@ -49,7 +51,7 @@ export async function openHarness(): Promise<Harness> {
         activities: { ...real, ...overrides },
         workflowBundle,
       });
-      return worker.runUntil(fn({ client, taskQueue }));
+      return worker.runUntil(fn({ client, taskQueue, jwtSecret: testInviteTokens.secret }));
     },
     async close() {
       await native.close();

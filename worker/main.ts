@@ -17,7 +17,10 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ store: createStore(prisma) }),
+      activities: createActivities({
+        store: createStore(prisma),
+        inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
+      }),
       workflowBundle: await bundleWorkflows(),
     });
     opts.signal?.addEventListener('abort', () => worker.shutdown());

@@ -1,2 +1,6 @@
 // Workflow code: deterministic orchestration only. Activities do all I/O.
 export { createUsersWorkflow } from './create-users';
+export { createInvitesWorkflow, refreshInviteTokensWorkflow, deleteInvitesWorkflow } from './invites';
+export { acceptInviteWorkflow } from './accept-invite';
+export { createUserAccountWorkflow } from './create-user-account';
+export { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from './emailpass';

@@ -1,0 +1,101 @@
+import type { PrismaClient } from './prisma';
+import { violatedConstraint } from './prisma';
+import { invalidData, notFound } from './errors';
+import { normalizeEmail } from './validation';
+
+export const EMAILPASS = 'emailpass';
+
+/** An auth identity with its emailpass login; never the password hash. */
+export interface AuthIdentityDTO {
+  id: string;
+  user_id: string | null;
+  /** Medusa's shape: `{ user_id }` once linked. */
+  app_metadata: Record<string, unknown>;
+  provider_identities: { id: string; provider: string; entity_id: string }[];
+}
+
+type Row = {
+  id: string;
+  user_id: string | null;
+  provider_identities: { id: string; provider: string; entity_id: string }[];
+};
+
+const toDTO = (r: Row): AuthIdentityDTO => ({
+  id: r.id,
+  user_id: r.user_id,
+  app_metadata: r.user_id ? { user_id: r.user_id } : {},
+  provider_identities: r.provider_identities.map((p) => ({ id: p.id, provider: p.provider, entity_id: p.entity_id })),
+});
+
+const include = { provider_identities: { select: { id: true, provider: true, entity_id: true } } } as const;
+
+export function authStore(prisma: PrismaClient) {
+  return {
+    /** Idempotent per id: a retried create returns the identity its first attempt made. */
+    async createEmailpassIdentity(input: { id: string; providerIdentityId: string; email: string; passwordHash: string }): Promise<AuthIdentityDTO> {
+      const existing = await prisma.authIdentity.findUnique({ where: { id: input.id }, include });
+      if (existing) return toDTO(existing);
+      try {
+        const created = await prisma.authIdentity.create({
+          data: {
+            id: input.id,
+            provider_identities: {
+              create: { id: input.providerIdentityId, provider: EMAILPASS, entity_id: normalizeEmail(input.email), password_hash: input.passwordHash },
+            },
+          },
+          include,
+        });
+        return toDTO(created);
+      } catch (err) {
+        if (violatedConstraint(err) === 'provider_identity_provider_entity_id_key') throw invalidData('Identity with email already exists');
+        throw err;
+      }
+    },
+
+    /** Removes an identity and (cascade) its provider identities. */
+    async deleteAuthIdentity(id: string): Promise<void> {
+      await prisma.authIdentity.deleteMany({ where: { id } });
+    },
+
+    async retrieveAuthIdentity(id: string): Promise<AuthIdentityDTO> {
+      const r = await prisma.authIdentity.findUnique({ where: { id }, include });
+      if (!r) throw notFound(`AuthIdentity with id "${id}" not found`);
+      return toDTO(r);
+    },
+
+    /** The emailpass login for an e-mail, with its hash (for password checks only). */
+    async findEmailpassLogin(email: string): Promise<{ authIdentityId: string; userId: string | null; passwordHash: string | null } | undefined> {
+      const p = await prisma.providerIdentity.findUnique({
+        where: { provider_entity_id: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
+        include: { auth_identity: true },
+      });
+      return p ? { authIdentityId: p.auth_identity_id, userId: p.auth_identity.user_id, passwordHash: p.password_hash } : undefined;
+    },
+
+    async updateEmailpassPassword(email: string, passwordHash: string): Promise<void> {
+      const { count } = await prisma.providerIdentity.updateMany({
+        where: { provider: EMAILPASS, entity_id: normalizeEmail(email) },
+        data: { password_hash: passwordHash },
+      });
+      if (count === 0) throw notFound(`ProviderIdentity with entity_id "${normalizeEmail(email)}" not found`);
+    },
+
+    /** Links an identity to a user; refused when it is linked to someone else. Idempotent. */
+    async linkIdentity(authIdentityId: string, userId: string): Promise<void> {
+      const { count } = await prisma.authIdentity.updateMany({
+        where: { id: authIdentityId, OR: [{ user_id: null }, { user_id: userId }] },
+        data: { user_id: userId },
+      });
+      if (count === 0) {
+        const exists = await prisma.authIdentity.findUnique({ where: { id: authIdentityId } });
+        if (!exists) throw notFound(`AuthIdentity with id "${authIdentityId}" not found`);
+        throw invalidData('The identity is already linked to another user');
+      }
+    },
+
+    /** Compensation of linkIdentity: only undoes this very link. */
+    async unlinkIdentity(authIdentityId: string, userId: string): Promise<void> {
+      await prisma.authIdentity.updateMany({ where: { id: authIdentityId, user_id: userId }, data: { user_id: null } });
+    },
+  };
+}

@@ -1,0 +1,290 @@
+import { z } from 'zod';
+import { sameHash } from '../auth/invite-token';
+import type { Prisma, PrismaClient } from './prisma';
+import { violatedConstraint } from './prisma';
+import { conflict, invalidData, notFound, unauthorized } from './errors';
+import { asArray, ListConfig, pagingArgs } from './list-options';
+import { email, metadata, normalizeEmail, parse } from './validation';
+
+export type InviteStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
+export const INVITE_STATUSES: readonly InviteStatus[] = ['pending', 'accepted', 'expired', 'revoked'];
+
+/** An invite as callers see it: never the token, never its hash. */
+export interface InviteDTO {
+  id: string;
+  email: string;
+  status: InviteStatus;
+  accepted: boolean;
+  accepted_at: string | null;
+  expires_at: string;
+  delivery_status: 'pending' | 'sent' | 'failed' | null;
+  metadata: Record<string, unknown> | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/** What a resend must put back if its flow fails: the previous token hash and expiry. */
+export interface InviteTokenState {
+  id: string;
+  token_hash: string;
+  expires_at: string;
+  status: InviteStatus;
+}
+
+const createInviteSchema = z.strictObject({
+  id: z.string().regex(/^invite_[0-9A-Z]{26}$/, 'must be invite_<ULID>'),
+  email,
+  metadata,
+  token_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  expires_at: z.coerce.date(),
+});
+export type CreateInviteInput = z.input<typeof createInviteSchema>;
+
+const updateInviteSchema = z.strictObject({ id: z.string().min(1), metadata });
+export type UpdateInviteInput = z.input<typeof updateInviteSchema>;
+
+export interface InviteFilters {
+  id?: string | string[];
+  email?: string | string[];
+  q?: string;
+  status?: InviteStatus | InviteStatus[];
+  expires_at?: { gt?: string | Date; gte?: string | Date; lt?: string | Date; lte?: string | Date };
+}
+
+export const INVITE_SORTABLE = ['id', 'email', 'status', 'expires_at', 'created_at', 'updated_at'] as const;
+
+type InviteRow = Prisma.InviteGetPayload<object>;
+
+/** A pending invite whose expiry has passed is expired, whether or not the expiry job has run yet. */
+export function effectiveStatus(i: Pick<InviteRow, 'status' | 'expires_at' | 'deleted_at'>, now = new Date()): InviteStatus {
+  if (i.deleted_at) return 'revoked';
+  if (i.status === 'pending' && i.expires_at <= now) return 'expired';
+  return i.status;
+}
+
+export function toInviteDTO(i: InviteRow): InviteDTO {
+  return {
+    id: i.id,
+    email: i.email,
+    status: effectiveStatus(i),
+    accepted: i.accepted,
+    accepted_at: i.accepted_at?.toISOString() ?? null,
+    expires_at: i.expires_at.toISOString(),
+    delivery_status: i.delivery_status,
+    metadata: (i.metadata as Record<string, unknown> | null) ?? null,
+    created_at: i.created_at.toISOString(),
+    updated_at: i.updated_at.toISOString(),
+    deleted_at: i.deleted_at?.toISOString() ?? null,
+  };
+}
+
+const duplicateInvite = (e: string) => invalidData(`Invite with email: ${e}, already exists.`);
+
+function statusWhere(statuses: InviteStatus[], now: Date): Prisma.InviteWhereInput {
+  const one: Record<InviteStatus, Prisma.InviteWhereInput> = {
+    pending: { deleted_at: null, status: 'pending', expires_at: { gt: now } },
+    accepted: { deleted_at: null, status: 'accepted' },
+    expired: { deleted_at: null, OR: [{ status: 'expired' }, { status: 'pending', expires_at: { lte: now } }] },
+    revoked: { deleted_at: { not: null } },
+  };
+  return { OR: statuses.map((s) => one[s]) };
+}
+
+export function inviteStore(prisma: PrismaClient) {
+  function where(filters: InviteFilters, withDeleted = false): Prisma.InviteWhereInput {
+    const ids = asArray(filters.id);
+    const emails = asArray(filters.email)?.map(normalizeEmail);
+    const statuses = asArray(filters.status);
+    for (const s of statuses ?? []) {
+      if (!INVITE_STATUSES.includes(s)) throw invalidData(`Invalid status '${s}'; expected one of: ${INVITE_STATUSES.join(', ')}`);
+    }
+    const q = filters.q?.trim();
+    const and: Prisma.InviteWhereInput[] = [];
+    // Revoked (soft-deleted) invites are listed only when asked for.
+    if (!withDeleted && !statuses?.includes('revoked')) and.push({ deleted_at: null });
+    if (ids) and.push({ id: { in: ids } });
+    if (emails) and.push({ email: { in: emails } });
+    if (q) and.push({ email: { contains: q, mode: 'insensitive' } });
+    if (statuses) and.push(statusWhere(statuses, new Date()));
+    if (filters.expires_at) and.push({ expires_at: filters.expires_at });
+    return { AND: and };
+  }
+
+  /** Why a token for this invite cannot be used; undefined when it can. */
+  function refusal(i: InviteRow | null, id: string, tokenHash: string, acceptingRun?: string) {
+    if (!i) return notFound(`Invite with id: ${id} was not found`);
+    if (i.deleted_at) return unauthorized('The invite has been revoked');
+    if (i.accepted) {
+      return i.accepted_by === acceptingRun ? undefined : unauthorized('The invite has already been accepted or is being accepted');
+    }
+    if (!sameHash(i.token_hash, tokenHash)) return unauthorized('The invite token is no longer valid: a newer one was sent');
+    if (i.expires_at <= new Date() || i.status === 'expired') return unauthorized('The invite has expired');
+    return undefined;
+  }
+
+  /** The current token state of live, not accepted invites (what a resend would replace). */
+  async function inviteTokenStates(ids: string[]): Promise<InviteTokenState[]> {
+    const rows = await prisma.invite.findMany({ where: { id: { in: ids }, deleted_at: null } });
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length) throw invalidData(`The following invites do not exist: ${missing.join(', ')}`);
+    const accepted = rows.filter((r) => r.accepted);
+    if (accepted.length) throw invalidData(`The following invites are already accepted: ${accepted.map((r) => r.id).join(', ')}`);
+    return ids.map((id) => {
+      const r = rows.find((x) => x.id === id)!;
+      return { id, token_hash: r.token_hash, expires_at: r.expires_at.toISOString(), status: r.status };
+    });
+  }
+
+  return {
+    inviteTokenStates,
+
+    /** One live invite per e-mail; no invite for an e-mail that already has a live user. */
+    async createInvites(data: CreateInviteInput[]): Promise<InviteDTO[]> {
+      const rows = data.map((d) => parse(createInviteSchema, d, 'invite'));
+      const emails = rows.map((r) => r.email);
+      const users = await prisma.user.findMany({ where: { email: { in: emails }, deleted_at: null }, select: { email: true } });
+      if (users.length) {
+        throw invalidData(`User account for following email(s) already exist: ${users.map((u) => u.email).join(', ')}`);
+      }
+      const dup = emails.find((e, i) => emails.indexOf(e) !== i);
+      if (dup) throw duplicateInvite(dup);
+      const live = await prisma.invite.findFirst({ where: { email: { in: emails }, deleted_at: null, accepted: false } });
+      if (live) throw duplicateInvite(live.email);
+      try {
+        const created = await prisma.invite.createManyAndReturn({
+          data: rows.map((r) => ({
+            id: r.id,
+            email: r.email,
+            token_hash: r.token_hash,
+            expires_at: r.expires_at,
+            metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+          })),
+        });
+        const byId = new Map(created.map((i) => [i.id, i]));
+        return rows.map((r) => toInviteDTO(byId.get(r.id)!));
+      } catch (err) {
+        if (violatedConstraint(err) === 'invite_email_live_key') throw duplicateInvite(emails.join(', '));
+        throw err;
+      }
+    },
+
+    /** Sets a new token hash and expiry (resend); every earlier token of these invites stops working. */
+    async refreshInviteTokens(updates: { id: string; token_hash: string; expires_at: string | Date }[]): Promise<InviteDTO[]> {
+      await inviteTokenStates(updates.map((u) => u.id));
+      return prisma.$transaction(async (tx) => {
+        const out: InviteDTO[] = [];
+        for (const u of updates) {
+          const row = await tx.invite.update({
+            where: { id: u.id },
+            data: { token_hash: u.token_hash, expires_at: new Date(u.expires_at), status: 'pending' },
+          });
+          out.push(toInviteDTO(row));
+        }
+        return out;
+      });
+    },
+
+    /** Compensation of a resend: puts back exactly the previous token hash, expiry and status. */
+    async restoreInviteTokens(states: InviteTokenState[]): Promise<void> {
+      await prisma.$transaction(
+        states.map((s) =>
+          prisma.invite.updateMany({
+            where: { id: s.id },
+            data: { token_hash: s.token_hash, expires_at: new Date(s.expires_at), status: s.status },
+          }),
+        ),
+      );
+    },
+
+    async updateInvites(data: UpdateInviteInput[]): Promise<InviteDTO[]> {
+      const rows = data.map((d) => parse(updateInviteSchema, d, 'invite update'));
+      return prisma.$transaction(async (tx) => {
+        const out: InviteDTO[] = [];
+        for (const { id, metadata: m } of rows) {
+          const { count } = await tx.invite.updateMany({
+            where: { id, deleted_at: null },
+            data: m === undefined ? {} : { metadata: (m ?? null) as Prisma.InputJsonValue },
+          });
+          if (count === 0) throw notFound(`Invite with id "${id}" not found`);
+          out.push(toInviteDTO(await tx.invite.findUniqueOrThrow({ where: { id } })));
+        }
+        return out;
+      });
+    },
+
+    async deleteInvites(ids: string[]): Promise<void> {
+      await prisma.invite.deleteMany({ where: { id: { in: ids } } });
+    },
+
+    /** Revokes; returns the ids revoked by this call (missing or already revoked ids are skipped). */
+    async softDeleteInvites(ids: string[]): Promise<string[]> {
+      return prisma.$transaction(async (tx) => {
+        const live = await tx.invite.findMany({ where: { id: { in: ids }, deleted_at: null }, select: { id: true } });
+        const liveIds = live.map((i) => i.id);
+        await tx.invite.updateMany({ where: { id: { in: liveIds } }, data: { deleted_at: new Date() } });
+        return liveIds;
+      });
+    },
+
+    async restoreInvites(ids: string[]): Promise<void> {
+      await prisma.invite.updateMany({ where: { id: { in: ids } }, data: { deleted_at: null } });
+    },
+
+    async retrieveInvite(id: string, options: { withDeleted?: boolean } = {}): Promise<InviteDTO> {
+      if (!id) throw invalidData('invite - id must be defined');
+      const i = await prisma.invite.findFirst({ where: { id, ...(options.withDeleted ? {} : { deleted_at: null }) } });
+      if (!i) throw notFound(`Invite with id: ${id} was not found`);
+      return toInviteDTO(i);
+    },
+
+    async listInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<InviteDTO[]> {
+      const rows = await prisma.invite.findMany({ where: where(filters, config.withDeleted), ...pagingArgs(config, INVITE_SORTABLE) });
+      return rows.map(toInviteDTO);
+    },
+
+    async listAndCountInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<[InviteDTO[], number]> {
+      const w = where(filters, config.withDeleted);
+      const paging = pagingArgs(config, INVITE_SORTABLE);
+      const [rows, count] = await prisma.$transaction([prisma.invite.findMany({ where: w, ...paging }), prisma.invite.count({ where: w })]);
+      return [rows.map(toInviteDTO), count];
+    },
+
+    /** Is this token (by its hash) the current, usable token of this invite? Throws the reason if not. */
+    async validateInviteToken(inviteId: string, tokenHash: string): Promise<InviteDTO> {
+      const i = await prisma.invite.findUnique({ where: { id: inviteId } });
+      const why = refusal(i, inviteId, tokenHash);
+      if (why) throw why;
+      return toInviteDTO(i!);
+    },
+
+    /**
+     * The database guard against double accepts: one conditional UPDATE marks the invite accepted for
+     * one run. Concurrent runs match no row and are told why. Idempotent for the run that holds it.
+     */
+    async claimInviteForAccept(inviteId: string, tokenHash: string, run: string): Promise<InviteDTO> {
+      const i = await prisma.invite.findUnique({ where: { id: inviteId } });
+      const why = refusal(i, inviteId, tokenHash, run);
+      if (why) throw why;
+      if (i!.accepted_by === run) return toInviteDTO(i!);
+      const now = new Date();
+      const { count } = await prisma.invite.updateMany({
+        where: { id: inviteId, accepted: false, deleted_at: null, token_hash: i!.token_hash, expires_at: { gt: now } },
+        data: { accepted: true, accepted_at: now, accepted_by: run, status: 'accepted' },
+      });
+      if (count === 0) {
+        const after = await prisma.invite.findUnique({ where: { id: inviteId } });
+        throw refusal(after, inviteId, tokenHash, run) ?? conflict('The invite has already been accepted or is being accepted');
+      }
+      return toInviteDTO(await prisma.invite.findUniqueOrThrow({ where: { id: inviteId } }));
+    },
+
+    /** Compensation of the claim: only the run that claimed the invite can release it. */
+    async releaseInviteClaim(inviteId: string, run: string): Promise<void> {
+      await prisma.invite.updateMany({
+        where: { id: inviteId, accepted_by: run },
+        data: { accepted: false, accepted_at: null, accepted_by: null, status: 'pending' },
+      });
+    },
+  };
+}

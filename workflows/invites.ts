@@ -1,0 +1,59 @@
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { InviteTokenClaims } from '../auth/invite-token';
+import type { InviteDTO } from '../store';
+import { activities, local } from './activity-options';
+import { event, runSaga } from './saga';
+import { INVITE_IDS } from './search-attributes';
+
+/** Invites with the claims of their new token: the client signs the token from them (never in history). */
+export interface InvitesWithClaims {
+  invites: InviteDTO[];
+  claims: InviteTokenClaims[];
+}
+
+export interface CreateInvitesInput {
+  invites: { email: string; metadata?: Record<string, unknown> | null }[];
+}
+
+export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
+  return runSaga(async (saga) => {
+    const claims = await local.newInviteClaims(input.invites.length);
+    const ids = claims.map((c) => c.inviteId);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
+
+    saga.add('delete created invites', () => activities.deleteInvites(ids));
+    const invites = await activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] })));
+
+    await activities.recordEvents(invites.map((i) => event('invite.created', { id: i.id })));
+    return { invites, claims };
+  });
+}
+
+/** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
+export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }): Promise<InvitesWithClaims> {
+  return runSaga(async (saga) => {
+    upsertSearchAttributes([{ key: INVITE_IDS, value: input.inviteIds }]);
+    const previous = await activities.inviteTokenStates(input.inviteIds);
+    const claims = await local.renewInviteClaims(input.inviteIds);
+
+    saga.add('restore previous tokens', () => activities.restoreInviteTokens(previous));
+    const invites = await activities.refreshInviteTokens(claims);
+
+    await activities.recordEvents(invites.map((i) => event('invite.resent', { id: i.id })));
+    return { invites, claims };
+  });
+}
+
+/** Revoke: soft delete, so the invite's tokens stop working; restorable. */
+export async function deleteInvitesWorkflow(input: { ids: string[] }): Promise<{ ids: string[] }> {
+  return runSaga(async (saga) => {
+    upsertSearchAttributes([{ key: INVITE_IDS, value: input.ids }]);
+    const live = await activities.liveInviteIds(input.ids);
+
+    saga.add('restore revoked invites', () => activities.restoreInvites(live));
+    await activities.softDeleteInvites(live);
+
+    await activities.recordEvents(live.map((id) => event('invite.deleted', { id })));
+    return { ids: input.ids };
+  });
+}
