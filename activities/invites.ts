@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hashToken, signInviteToken, type InviteTokenClaims } from '../auth/invite-token';
-import type { InviteDTO, InviteTokenState, Store } from '../store';
+import type { InviteDTO, InviteRowState, InviteTokenState, Store } from '../store';
 import { newId } from '../store/ids';
 
 export interface InviteTokenSettings {
@@ -66,8 +66,8 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
     },
 
     /** Which of these invites are live now: exactly what a revoke will revoke (and its undo restore). */
-    async liveInviteIds(ids: string[]): Promise<string[]> {
-      return (await store.listInvites({ id: ids }, { limit: ids.length })).map((i) => i.id);
+    async liveInvites(ids: string[]): Promise<InviteRowState[]> {
+      return (await store.listInvites({ id: ids }, { limit: ids.length })).map((i) => ({ id: i.id, updated_at: i.updated_at }));
     },
 
     async softDeleteInvites(ids: string[]): Promise<string[]> {
@@ -75,10 +75,11 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
     },
 
     /** Compensation of softDeleteInvites. */
-    async restoreInvites(ids: string[]): Promise<void> {
-      await store.restoreInvites(ids);
+    async restoreInvites(rows: InviteRowState[]): Promise<void> {
+      await store.restoreInvites(rows);
     },
 
+    validateInviteToken: store.validateInviteToken,
     claimInviteForAccept: store.claimInviteForAccept,
     releaseInviteClaim: store.releaseInviteClaim,
   };

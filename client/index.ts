@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import type { UsermodClient } from './run';
+import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 
 export * from './run';
 export * from './users';
@@ -10,6 +11,10 @@ export * from './emailpass';
 
 export async function connectClient(config: Config, address: string): Promise<UsermodClient & { close(): Promise<void> }> {
   const connection = await Connection.connect(temporalConnectionOptions(config, address));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: usermodDataConverter(parseCodecKeys(config.payloadKeys)),
+  });
   return { client, taskQueue: config.temporal.taskQueue, jwtSecret: config.jwtSecret, close: () => connection.close() };
 }

@@ -25,6 +25,8 @@ export interface Config {
   devMode: boolean;
   /** HS256 secret for invite tokens (and the admin API's bearer tokens). */
   jwtSecret: string;
+  /** AES-256-GCM keys for Temporal payloads, `id:base64key[,id:base64key...]`; the first encrypts. */
+  payloadKeys: string;
   invites: {
     /** THE invite lifetime, in seconds: both the database expiry and the token's `exp`. */
     validDurationSeconds: number;
@@ -64,6 +66,16 @@ function jwtSecret(devMode: boolean): string {
   return DEV_JWT_SECRET;
 }
 
+// A fixed, public key: dev mode only, so that a local stack works with zero setup.
+export const DEV_PAYLOAD_KEYS = `dev:${Buffer.alloc(32, 7).toString('base64')}`;
+
+function payloadKeys(devMode: boolean): string {
+  const keys = str('USERMOD_PAYLOAD_KEYS');
+  if (keys) return keys;
+  if (!devMode) throw new Error('USERMOD_PAYLOAD_KEYS is required when NODE_ENV=production (Temporal payloads are encrypted with it)');
+  return DEV_PAYLOAD_KEYS;
+}
+
 export function loadConfig(): Config {
   const devMode = process.env.NODE_ENV !== 'production';
   return {
@@ -86,6 +98,7 @@ export function loadConfig(): Config {
     },
     devMode,
     jwtSecret: jwtSecret(devMode),
+    payloadKeys: payloadKeys(devMode),
     invites: { validDurationSeconds: int('INVITE_VALID_DURATION', 86_400) },
     logLevel: str('LOG_LEVEL') ?? 'info',
   };

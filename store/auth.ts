@@ -11,12 +11,14 @@ export interface AuthIdentityDTO {
   user_id: string | null;
   /** Medusa's shape: `{ user_id }` once linked. */
   app_metadata: Record<string, unknown>;
+  updated_at: string;
   provider_identities: { id: string; provider: string; entity_id: string }[];
 }
 
 type Row = {
   id: string;
   user_id: string | null;
+  updated_at: Date;
   provider_identities: { id: string; provider: string; entity_id: string }[];
 };
 
@@ -24,6 +26,7 @@ const toDTO = (r: Row): AuthIdentityDTO => ({
   id: r.id,
   user_id: r.user_id,
   app_metadata: r.user_id ? { user_id: r.user_id } : {},
+  updated_at: r.updated_at.toISOString(),
   provider_identities: r.provider_identities.map((p) => ({ id: p.id, provider: p.provider, entity_id: p.entity_id })),
 });
 
@@ -93,9 +96,12 @@ export function authStore(prisma: PrismaClient) {
       }
     },
 
-    /** Compensation of linkIdentity: only undoes this very link. */
-    async unlinkIdentity(authIdentityId: string, userId: string): Promise<void> {
-      await prisma.authIdentity.updateMany({ where: { id: authIdentityId, user_id: userId }, data: { user_id: null } });
+    /** Compensation of linkIdentity: only undoes this very link (and puts back updated_at when known). */
+    async unlinkIdentity(authIdentityId: string, userId: string, previousUpdatedAt?: string): Promise<void> {
+      await prisma.authIdentity.updateMany({
+        where: { id: authIdentityId, user_id: userId },
+        data: { user_id: null, ...(previousUpdatedAt ? { updated_at: new Date(previousUpdatedAt) } : {}) },
+      });
     },
   };
 }

@@ -7,7 +7,7 @@ import { userStore } from './users';
 
 export * from './errors';
 export type { UserDTO, CreateUserInput, UpdateUserInput, UserFilters } from './users';
-export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, CreateInviteInput } from './invites';
+export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, InviteRowState, CreateInviteInput } from './invites';
 export type { AuthIdentityDTO } from './auth';
 export type { EventInput, EventDTO } from './events';
 export type { ListConfig } from './list-options';

@@ -30,6 +30,13 @@ export interface InviteTokenState {
   token_hash: string;
   expires_at: string;
   status: InviteStatus;
+  updated_at: string;
+}
+
+/** What a revoke must put back if its flow fails. */
+export interface InviteRowState {
+  id: string;
+  updated_at: string;
 }
 
 const createInviteSchema = z.strictObject({
@@ -132,7 +139,7 @@ export function inviteStore(prisma: PrismaClient) {
     if (accepted.length) throw invalidData(`The following invites are already accepted: ${accepted.map((r) => r.id).join(', ')}`);
     return ids.map((id) => {
       const r = rows.find((x) => x.id === id)!;
-      return { id, token_hash: r.token_hash, expires_at: r.expires_at.toISOString(), status: r.status };
+      return { id, token_hash: r.token_hash, expires_at: r.expires_at.toISOString(), status: r.status, updated_at: r.updated_at.toISOString() };
     });
   }
 
@@ -191,7 +198,7 @@ export function inviteStore(prisma: PrismaClient) {
         states.map((s) =>
           prisma.invite.updateMany({
             where: { id: s.id },
-            data: { token_hash: s.token_hash, expires_at: new Date(s.expires_at), status: s.status },
+            data: { token_hash: s.token_hash, expires_at: new Date(s.expires_at), status: s.status, updated_at: new Date(s.updated_at) },
           }),
         ),
       );
@@ -227,8 +234,15 @@ export function inviteStore(prisma: PrismaClient) {
       });
     },
 
-    async restoreInvites(ids: string[]): Promise<void> {
-      await prisma.invite.updateMany({ where: { id: { in: ids } }, data: { deleted_at: null } });
+    /** Un-revokes; given the rows' previous updated_at, puts that back too (exact compensation). */
+    async restoreInvites(rows: (string | InviteRowState)[]): Promise<void> {
+      await prisma.$transaction(
+        rows.map((r) =>
+          typeof r === 'string'
+            ? prisma.invite.updateMany({ where: { id: r }, data: { deleted_at: null } })
+            : prisma.invite.updateMany({ where: { id: r.id }, data: { deleted_at: null, updated_at: new Date(r.updated_at) } }),
+        ),
+      );
     },
 
     async retrieveInvite(id: string, options: { withDeleted?: boolean } = {}): Promise<InviteDTO> {
@@ -280,10 +294,10 @@ export function inviteStore(prisma: PrismaClient) {
     },
 
     /** Compensation of the claim: only the run that claimed the invite can release it. */
-    async releaseInviteClaim(inviteId: string, run: string): Promise<void> {
+    async releaseInviteClaim(inviteId: string, run: string, previousUpdatedAt: string): Promise<void> {
       await prisma.invite.updateMany({
         where: { id: inviteId, accepted_by: run },
-        data: { accepted: false, accepted_at: null, accepted_by: null, status: 'pending' },
+        data: { accepted: false, accepted_at: null, accepted_by: null, status: 'pending', updated_at: new Date(previousUpdatedAt) },
       });
     },
   };

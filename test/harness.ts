@@ -7,6 +7,7 @@ import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { createWorker } from '../worker/worker';
 import type { UsermodClient } from '../client';
+import { usermodDataConverter } from '../codec/aes-gcm-codec';
 
 // Workers log through the SDK runtime; keep test output to warnings and errors.
 try {
@@ -14,6 +15,9 @@ try {
 } catch {
   /* already installed by an earlier test file in this process */
 }
+
+export const testCodecKeys = [{ id: 'test-key', key: Buffer.alloc(32, 9) }];
+export const testDataConverter = usermodDataConverter(testCodecKeys);
 
 export const testInviteTokens = { secret: 'test-secret-0123456789-0123456789-0123456789', validDurationSeconds: 3600 };
 
@@ -35,7 +39,7 @@ export async function openHarness(): Promise<Harness> {
   const store = createStore(prisma);
   const connection = await Connection.connect({ address });
   const native = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
   const real = createActivities({ store, inviteTokens: testInviteTokens });
 
   return {
@@ -50,6 +54,7 @@ export async function openHarness(): Promise<Harness> {
         taskQueue,
         activities: { ...real, ...overrides },
         workflowBundle,
+        dataConverter: testDataConverter,
       });
       return worker.runUntil(fn({ client, taskQueue, jwtSecret: testInviteTokens.secret }));
     },

@@ -7,6 +7,7 @@ import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { bundleWorkflows, createWorker } from './worker';
+import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 
 export async function runWorker(opts: { databaseUrl: string; temporalAddress: string; signal?: AbortSignal }) {
   const config = loadConfig();
@@ -22,6 +23,7 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
       }),
       workflowBundle: await bundleWorkflows(),
+      dataConverter: usermodDataConverter(parseCodecKeys(config.payloadKeys)),
     });
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');

@@ -28,9 +28,10 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Ac
     const run = workflowInfo().workflowId;
     upsertSearchAttributes([{ key: INVITE_IDS, value: [input.inviteId] }]);
 
-    // 1. Validate the token and claim the invite in one conditional UPDATE: the database guard that lets
+    // 1. Validate the token, then claim the invite in one conditional UPDATE: the database guard that lets
     //    exactly one of many concurrent accepts through. The claim marks it accepted (accepted, accepted_at).
-    saga.add('release the invite', () => activities.releaseInviteClaim(input.inviteId, run));
+    const before = await activities.validateInviteToken(input.inviteId, input.tokenHash);
+    saga.add('release the invite', () => activities.releaseInviteClaim(input.inviteId, run, before.updated_at));
     const invite = await activities.claimInviteForAccept(input.inviteId, input.tokenHash, run);
     if (input.user.email && input.user.email.trim().toLowerCase() !== invite.email) {
       throw ApplicationFailure.create({
@@ -42,8 +43,10 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Ac
 
     // 2. The login: created here (undone on failure), or the caller's own, left unlinked and usable on failure.
     let authIdentityId: string;
+    let identityUpdatedAt: string | undefined;
     if (input.authIdentityId) {
-      authIdentityId = (await activities.checkIdentityForAccept(input.authIdentityId, invite.email)).id;
+      const identity = await activities.checkIdentityForAccept(input.authIdentityId, invite.email);
+      [authIdentityId, identityUpdatedAt] = [identity.id, identity.updated_at];
     } else {
       const [identityId, providerIdentityId] = [(await local.newIds('authid', 1))[0], (await local.newIds('provid', 1))[0]];
       authIdentityId = identityId;
@@ -60,7 +63,7 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Ac
     ]);
 
     // 4. Link the login to the user.
-    saga.add('unlink the identity', () => activities.unlinkIdentity(authIdentityId, userId));
+    saga.add('unlink the identity', () => activities.unlinkIdentity(authIdentityId, userId, identityUpdatedAt));
     await activities.linkIdentity(authIdentityId, userId);
 
     await activities.recordEvents([event('user.created', { id: userId }), event('invite.accepted', { id: invite.id, user_id: userId })]);

@@ -48,12 +48,12 @@ export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }
 export async function deleteInvitesWorkflow(input: { ids: string[] }): Promise<{ ids: string[] }> {
   return runSaga(async (saga) => {
     upsertSearchAttributes([{ key: INVITE_IDS, value: input.ids }]);
-    const live = await activities.liveInviteIds(input.ids);
+    const live = await activities.liveInvites(input.ids);
 
     saga.add('restore revoked invites', () => activities.restoreInvites(live));
-    await activities.softDeleteInvites(live);
+    await activities.softDeleteInvites(live.map((i) => i.id));
 
-    await activities.recordEvents(live.map((id) => event('invite.deleted', { id })));
+    await activities.recordEvents(live.map((i) => event('invite.deleted', { id: i.id })));
     return { ids: input.ids };
   });
 }
