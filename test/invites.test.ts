@@ -6,7 +6,7 @@ import {
   acceptInvite, authenticateEmailpass, createInvites, createUserAccount, createUsers, registerEmailpass,
   resendInvites, revokeInvites, updateEmailpassPassword, type UsermodClient,
 } from '../client';
-import { openHarness, snapshot, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, snapshot, testDataConverter, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -96,6 +96,25 @@ describe('refreshInviteTokensWorkflow (resend)', () => {
     expect(await snapshot(h.prisma)).toEqual(before);
     // The original token still works.
     await run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
+  });
+});
+
+describe('invite store reads', () => {
+  test('list filters: q, email, status, expires_at ranges, paging and count; retrieve messages', async () => {
+    const tag = uniqueEmail('').slice(1, 9);
+    const made = await run((ctx) => createInvites(ctx, [{ email: `b-${tag}@example.com` }, { email: `a-${tag}@example.com` }]));
+    const [page, count] = await h.store.listAndCountInvites({ q: tag, status: ['pending'] }, { order: 'email', limit: 1 });
+    expect(count).toBe(2);
+    expect(page.map((i) => i.email)).toEqual([`a-${tag}@example.com`]);
+    const exp = made[0].expires_at;
+    expect((await h.store.listInvites({ q: tag, expires_at: { gte: exp, lte: exp } })).length).toBeGreaterThanOrEqual(1);
+    expect(await h.store.listInvites({ q: tag, expires_at: { lt: new Date(Date.now() - 1000).toISOString() } })).toEqual([]);
+    expect((await h.store.listInvites({ email: `B-${tag}@EXAMPLE.com` })).map((i) => i.id)).toEqual([made[0].id]);
+    expect(await err(h.store.listInvites({ status: 'lost' as never }))).toMatchObject({ message: 'Invalid status \'lost\'; expected one of: pending, accepted, expired, revoked' });
+    expect(await err(h.store.retrieveInvite(''))).toMatchObject({ message: 'invite - id must be defined' });
+    expect(await err(h.store.updateInvites([{ id: 'invite_nope', metadata: {} }]))).toMatchObject({ type: 'not_found', message: 'Invite with id "invite_nope" not found' });
+    const [updated] = await h.store.updateInvites([{ id: made[0].id, metadata: { team: 'x' } }]);
+    expect(updated.metadata).toEqual({ team: 'x' });
   });
 });
 
@@ -232,6 +251,13 @@ describe('acceptInviteWorkflow', () => {
       seen += 1;
     }
     expect(seen).toBe(3);
+
+    // ...and the codec reads them back: the accept run's input names the invite.
+    const accept = await h.client.workflow.list({ query: `UsermodInviteIds = '${invite.id}' AND WorkflowType = 'acceptInviteWorkflow'` })[Symbol.asyncIterator]().next();
+    const history = await h.client.workflow.getHandle(accept.value.workflowId).fetchHistory();
+    const raw = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const [decoded] = await testDataConverter.payloadCodecs![0].decode(raw as never);
+    expect(JSON.parse(Buffer.from(decoded.data!).toString('utf8'))).toMatchObject({ inviteId: invite.id });
   });
 });
 
@@ -246,6 +272,29 @@ describe('accounts and emailpass logins', () => {
     const before = await snapshot(h.prisma);
     expect(await err(run((ctx) => createUserAccount(ctx, { email: orphan, password: PASSWORD })))).toMatchObject({ message: 'Identity with email already exists' });
     expect(await snapshot(h.prisma)).toEqual(before);
+  });
+
+  test.each([
+    ['create user', 'createEmailpassIdentity'],
+    ['create identity', 'linkIdentity'],
+    ['link identity', 'recordEvents'],
+  ] as [string, keyof Activities][])('createUserAccountWorkflow: a failure after "%s" leaves the database exactly as before', async (step, next) => {
+    const before = await snapshot(h.prisma);
+    const e = await err(run((ctx) => createUserAccount(ctx, { email: uniqueEmail('acct'), password: PASSWORD }), { [next]: boom(step) }));
+    expect(e.message).toContain(`injected failure after ${step}`);
+    expect(await snapshot(h.prisma)).toEqual(before);
+  });
+
+  test('registerEmailpassWorkflow and updateEmailpassPasswordWorkflow: a failure after their step changes nothing', async () => {
+    const email = uniqueEmail('reg');
+    let before = await snapshot(h.prisma);
+    await err(run((ctx) => registerEmailpass(ctx, email, PASSWORD), { recordEvents: boom('register') }));
+    expect(await snapshot(h.prisma)).toEqual(before);
+    await run((ctx) => registerEmailpass(ctx, email, PASSWORD));
+    before = await snapshot(h.prisma);
+    await err(run((ctx) => updateEmailpassPassword(ctx, email, 'another password'), { recordEvents: boom('update password') }));
+    expect((await snapshot(h.prisma)).providerIdentities.map((p) => p.password_hash)).toEqual(before.providerIdentities.map((p) => p.password_hash));
+    await expect(authenticateEmailpass(h.store, email, PASSWORD)).resolves.toMatchObject({ userId: null });
   });
 
   test('authenticate says the same for an unknown e-mail and a wrong password; passwords can be changed', async () => {
