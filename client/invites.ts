@@ -62,10 +62,9 @@ export async function acceptInvite(ctx: UsermodClient, req: AcceptInviteRequest,
   }
   const passwordHash = req.password !== undefined ? await hashPassword(req.password) : undefined;
   return runFlow(ctx, acceptInviteWorkflow, `invite-accept-${inviteId}`, [{ inviteId, tokenHash, passwordHash, authIdentityId: req.authIdentityId, user: req.user ?? {} }], {
+    // Without an idempotency key each attempt is its own run: concurrent accepts never join each other.
     summary: `accept invite ${inviteId}`,
     ...options,
-    // Each attempt is its own run: concurrent accepts must not join each other's run.
-    idempotencyKey: options.idempotencyKey ?? crypto.randomUUID(),
   });
 }
 

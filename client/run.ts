@@ -5,8 +5,7 @@ import {
   WorkflowFailedError,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { ApplicationFailure, type Workflow } from '@temporalio/common';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { isErrorType, UsermodError } from '../store/errors';
 import { FLOW } from '../workflows/search-attributes';
 

