@@ -2,12 +2,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { UsermodError, type Store } from '../store';
 import { newId } from '../store/ids';
 import { authActivities } from './auth';
+import { deliveryActivities, type DeliverySettings } from './delivery';
 import { inviteActivities, type InviteTokenSettings } from './invites';
 import { userActivities } from './users';
 
 export interface ActivityDeps {
   store: Store;
   inviteTokens: InviteTokenSettings;
+  delivery: DeliverySettings;
 }
 
 /** Business errors must not be retried: they become non-retryable failures carrying type and message. */
@@ -25,7 +27,7 @@ function businessErrorsFail<F extends (...args: never[]) => Promise<unknown>>(fn
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const { store, inviteTokens } = deps;
+  const { store, inviteTokens, delivery } = deps;
   const all = {
     async newIds(prefix: string, count: number): Promise<string[]> {
       return Array.from({ length: count }, () => newId(prefix));
@@ -34,6 +36,9 @@ export function createActivities(deps: ActivityDeps) {
     ...userActivities(store),
     ...inviteActivities(store, inviteTokens),
     ...authActivities(store),
+    ...deliveryActivities(store, inviteTokens, delivery),
+    expireDueInvites: store.expireDueInvites,
+    purgeInvites: store.purgeInvites,
   };
   return Object.fromEntries(
     Object.entries(all).map(([name, fn]) => [name, businessErrorsFail(fn as (...a: never[]) => Promise<unknown>)]),

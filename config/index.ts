@@ -30,6 +30,30 @@ export interface Config {
   invites: {
     /** THE invite lifetime, in seconds: both the database expiry and the token's `exp`. */
     validDurationSeconds: number;
+    /** Page the invitee opens; the token is added as `?token=`. */
+    acceptUrl: string;
+  };
+  mail: {
+    /** `file` (default: messages appended to `<dataDir>/mail/outbox.jsonl`) or `smtp`. */
+    transport: 'file' | 'smtp';
+    /** nodemailer SMTP URL, e.g. smtp://user:pass@host:587 */
+    smtpUrl?: string;
+    from: string;
+    outboxFile: string;
+  };
+  expiry: {
+    /** How often the expiry schedule runs. */
+    intervalSeconds: number;
+    batchSize: number;
+    /** Expired and revoked invites older than this are purged; 0 keeps them. */
+    retentionSeconds: number;
+  };
+  codecServer: {
+    port: number;
+    /** When set, /encode and /decode need `Authorization: Bearer <token>` or the `/<token>/decode` path. */
+    token?: string;
+    /** Origins allowed by CORS: the Temporal Web UI. */
+    uiOrigins: string[];
   };
   logLevel: string;
 }
@@ -76,11 +100,20 @@ function payloadKeys(devMode: boolean): string {
   return DEV_PAYLOAD_KEYS;
 }
 
+function mailTransport(): 'file' | 'smtp' {
+  const t = str('MAIL_TRANSPORT') ?? (str('SMTP_URL') ? 'smtp' : 'file');
+  if (t !== 'file' && t !== 'smtp') throw new Error(`MAIL_TRANSPORT must be file or smtp, got '${t}'`);
+  if (t === 'smtp' && !str('SMTP_URL')) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL');
+  return t;
+}
+
 export function loadConfig(): Config {
   const devMode = process.env.NODE_ENV !== 'production';
+  const dataDir = resolve(projectRoot, str('USERMOD_DATA_DIR') ?? '.data');
+  const uiPort = int('TEMPORAL_UI_PORT', 8233);
   return {
     databaseUrl: str('DATABASE_URL'),
-    dataDir: resolve(projectRoot, str('USERMOD_DATA_DIR') ?? '.data'),
+    dataDir,
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329),
     temporal: {
       address: str('TEMPORAL_ADDRESS'),
@@ -93,13 +126,32 @@ export function loadConfig(): Config {
       tlsCaPath: str('TEMPORAL_TLS_CA_PATH'),
       serverName: str('TEMPORAL_TLS_SERVER_NAME'),
       devPort: int('TEMPORAL_DEV_PORT', 7233),
-      uiPort: int('TEMPORAL_UI_PORT', 8233),
+      uiPort,
       cliPath: str('TEMPORAL_CLI_PATH'),
     },
     devMode,
     jwtSecret: jwtSecret(devMode),
     payloadKeys: payloadKeys(devMode),
-    invites: { validDurationSeconds: int('INVITE_VALID_DURATION', 86_400) },
+    invites: {
+      validDurationSeconds: int('INVITE_VALID_DURATION', 86_400),
+      acceptUrl: str('INVITE_ACCEPT_URL') ?? 'http://localhost:9000/app/invite',
+    },
+    mail: {
+      transport: mailTransport(),
+      smtpUrl: str('SMTP_URL'),
+      from: str('MAIL_FROM') ?? 'usermod <no-reply@localhost>',
+      outboxFile: resolve(dataDir, 'mail', 'outbox.jsonl'),
+    },
+    expiry: {
+      intervalSeconds: int('INVITE_EXPIRY_INTERVAL', 3600),
+      batchSize: int('INVITE_EXPIRY_BATCH', 500),
+      retentionSeconds: int('INVITE_RETENTION', 0),
+    },
+    codecServer: {
+      port: int('CODEC_SERVER_PORT', 8888),
+      token: str('CODEC_SERVER_TOKEN'),
+      uiOrigins: (str('CODEC_CORS_ORIGINS') ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`).split(',').map((o) => o.trim()),
+    },
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
 }

@@ -8,6 +8,8 @@ import { logger } from '../infra/logger';
 import { migrate } from '../infra/migrate';
 import { ensureTemporalCli } from '../infra/temporal-cli';
 import { startDevServer } from '../infra/temporal-server';
+import { parseCodecKeys } from '../codec/aes-gcm-codec';
+import { buildCodecServer } from '../codec/server';
 import { runWorker } from '../worker/main';
 
 async function main() {
@@ -28,6 +30,12 @@ async function main() {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
+    // The codec server lets the Web UI show decrypted payloads (browser → this server, never Temporal).
+    const codec = await buildCodecServer({ keys: parseCodecKeys(config.payloadKeys), token: config.codecServer.token, uiOrigins: config.codecServer.uiOrigins });
+    await codec.listen({ host: '127.0.0.1', port: config.codecServer.port });
+    stops.push(() => codec.close());
+    const codecUrl = `http://localhost:${config.codecServer.port}${config.codecServer.token ? `/${config.codecServer.token}` : ''}`;
+
     let temporalAddress = config.temporal.address;
     let uiUrl: string | undefined;
     const [db] = await Promise.all([
@@ -41,6 +49,7 @@ async function main() {
           uiPort: config.temporal.uiPort,
           dbFile: join(config.dataDir, 'temporal.sqlite'),
           namespace: config.temporal.namespace,
+          codecEndpoint: codecUrl,
           inheritOutput: true,
         });
         stops.push(server.stop);
@@ -59,6 +68,8 @@ async function main() {
         'usermod is running',
         `  Temporal frontend  ${temporalAddress}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
         uiUrl ? `  Temporal Web UI    ${uiUrl}` : '  Temporal Web UI    (external cluster: use its own UI)',
+        `  Codec server       http://localhost:${config.codecServer.port}  (the UI decodes payloads through it)`,
+        `  Invite mail        ${config.mail.transport === 'smtp' ? 'SMTP' : config.mail.outboxFile}`,
         `  Database           ${db.embedded ? `embedded PostgreSQL 15 in ${join(config.dataDir, 'postgres')}` : 'DATABASE_URL'}`,
         'Press Ctrl-C to stop.',
         '',

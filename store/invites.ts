@@ -165,6 +165,7 @@ export function inviteStore(prisma: PrismaClient) {
             email: r.email,
             token_hash: r.token_hash,
             expires_at: r.expires_at,
+            delivery_status: 'pending',
             metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
           })),
         });
@@ -291,6 +292,43 @@ export function inviteStore(prisma: PrismaClient) {
         throw refusal(after, inviteId, tokenHash, run) ?? conflict('The invite has already been accepted or is being accepted');
       }
       return toInviteDTO(await prisma.invite.findUniqueOrThrow({ where: { id: inviteId } }));
+    },
+
+    async setInviteDelivery(inviteId: string, status: 'pending' | 'sent' | 'failed', error?: string): Promise<void> {
+      await prisma.invite.updateMany({ where: { id: inviteId }, data: { delivery_status: status, delivery_error: error ?? null } });
+    },
+
+    /**
+     * Marks up to `batchSize` pending invites past their expiry as expired and records one
+     * `invite.expired` event each, in one transaction. The event id is derived from the invite and its
+     * expiry, so running this again (or a retried attempt) records nothing twice.
+     */
+    async expireDueInvites(batchSize: number): Promise<string[]> {
+      return prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: string; expires_at: Date }[]>`
+          WITH due AS (
+            SELECT id FROM invite
+            WHERE status = 'pending' AND deleted_at IS NULL AND expires_at <= now()
+            ORDER BY expires_at, id LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)
+          UPDATE invite SET status = 'expired', updated_at = now() FROM due
+          WHERE invite.id = due.id
+          RETURNING invite.id, invite.expires_at`;
+        await tx.event.createMany({
+          data: rows.map((r) => ({ id: `evt_expired_${r.id}_${r.expires_at.getTime()}`, name: 'invite.expired', payload: { id: r.id } })),
+          skipDuplicates: true,
+        });
+        return rows.map((r) => r.id);
+      });
+    },
+
+    /** Hard-deletes expired and revoked invites untouched for `olderThanSeconds`. */
+    async purgeInvites(olderThanSeconds: number): Promise<number> {
+      const before = new Date(Date.now() - olderThanSeconds * 1000);
+      const { count } = await prisma.invite.deleteMany({
+        where: { updated_at: { lt: before }, OR: [{ status: 'expired' }, { deleted_at: { not: null } }] },
+      });
+      return count;
     },
 
     /** Compensation of the claim: only the run that claimed the invite can release it. */

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../activities';
 import { createUsers } from '../client';
 import { UsermodError } from '../store';
-import { openHarness, snapshot, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('createUsersWorkflow', () => {
   test('a create retried after it committed still yields one user', async () => {
     const email = uniqueEmail('retry');
     let attempts = 0;
-    const real = createActivities({ store: h.store, inviteTokens: testInviteTokens });
+    const real = createActivities(testDeps(h.store));
     const users = await h.withWorker((ctx) => createUsers(ctx, [{ email }]), {
       // The first attempt commits, then its completion is "lost": Temporal retries it.
       createUsers: async (input) => {

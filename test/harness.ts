@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { createActivities, type Activities } from '../activities';
+import { createActivities, type Activities, type ActivityDeps } from '../activities';
+import type { DeliverySettings } from '../activities/delivery';
+import type { MailMessage } from '../delivery/transport';
 import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { createWorker } from '../worker/worker';
@@ -20,6 +22,21 @@ export const testCodecKeys = [{ id: 'test-key', key: Buffer.alloc(32, 9) }];
 export const testDataConverter = usermodDataConverter(testCodecKeys);
 
 export const testInviteTokens = { secret: 'test-secret-0123456789-0123456789-0123456789', validDurationSeconds: 3600 };
+
+/** Messages "sent" by the default test transport (real SMTP delivery has its own test). */
+export const sentMail: MailMessage[] = [];
+export const testDelivery: DeliverySettings = {
+  transport: { name: 'memory', send: async (m) => void sentMail.push(m) },
+  acceptUrl: 'https://admin.example.test/invite',
+};
+
+/** The activities' dependencies as the tests' workers get them; override any part. */
+export const testDeps = (store: Store, overrides: Partial<ActivityDeps> = {}): ActivityDeps => ({
+  store,
+  inviteTokens: testInviteTokens,
+  delivery: testDelivery,
+  ...overrides,
+});
 
 /** What a test file needs: the real database and Temporal server of this run, and a way to run workers. */
 export interface Harness {
@@ -40,7 +57,7 @@ export async function openHarness(): Promise<Harness> {
   const connection = await Connection.connect({ address });
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
-  const real = createActivities({ store, inviteTokens: testInviteTokens });
+  const real = createActivities(testDeps(store));
 
   return {
     prisma,

@@ -6,7 +6,7 @@ import {
   acceptInvite, authenticateEmailpass, createInvites, createUserAccount, createUsers, registerEmailpass,
   resendInvites, revokeInvites, updateEmailpassPassword, type UsermodClient,
 } from '../client';
-import { openHarness, snapshot, testDataConverter, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, snapshot, testDataConverter, testDeps, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -216,7 +216,7 @@ describe('acceptInviteWorkflow', () => {
   });
 
   test('an expired invite is refused (short injected duration) and listed as expired', async () => {
-    const short = createActivities({ store: h.store, inviteTokens: { ...testInviteTokens, validDurationSeconds: 1 } });
+    const short = createActivities(testDeps(h.store, { inviteTokens: { ...testInviteTokens, validDurationSeconds: 1 } }));
     const [invite] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail('late') }]), { newInviteClaims: short.newInviteClaims });
     await new Promise((r) => setTimeout(r, 2100));
     expect(await err(run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD })))).toMatchObject({ type: 'unauthorized', message: 'The invite has expired' });

@@ -1,18 +1,28 @@
 // A stateless usermod worker: run as many as you like against the same Temporal namespace and database.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
+import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
+import { fileTransport, smtpTransport, type MailTransport } from '../delivery/transport';
 import { logger } from '../infra/logger';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
+import { ensureInviteExpirySchedule } from '../schedules/invite-expiry';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { bundleWorkflows, createWorker } from './worker';
-import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
+
+export function mailTransport(config: Config): MailTransport {
+  return config.mail.transport === 'smtp' ? smtpTransport(config.mail.smtpUrl!, config.mail.from) : fileTransport(config.mail.outboxFile);
+}
 
 export async function runWorker(opts: { databaseUrl: string; temporalAddress: string; signal?: AbortSignal }) {
   const config = loadConfig();
   const prisma = createPrisma(opts.databaseUrl);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config, opts.temporalAddress));
+  const dataConverter = usermodDataConverter(parseCodecKeys(config.payloadKeys));
+  const connectionOptions = temporalConnectionOptions(config, opts.temporalAddress);
+  const connection = await NativeConnection.connect(connectionOptions);
+  const clientConnection = await Connection.connect(connectionOptions);
   try {
     const worker = await createWorker({
       connection,
@@ -21,15 +31,28 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       activities: createActivities({
         store: createStore(prisma),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
+        delivery: { transport: mailTransport(config), acceptUrl: config.invites.acceptUrl },
       }),
       workflowBundle: await bundleWorkflows(),
-      dataConverter: usermodDataConverter(parseCodecKeys(config.payloadKeys)),
+      dataConverter,
+    });
+    // Every worker start brings the expiry schedule to the configured spec (idempotent).
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
+    const scheduleId = await ensureInviteExpirySchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      intervalSeconds: config.expiry.intervalSeconds,
+      batchSize: config.expiry.batchSize,
+      retentionSeconds: config.expiry.retentionSeconds,
     });
     opts.signal?.addEventListener('abort', () => worker.shutdown());
-    logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+    logger.info(
+      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, mail: config.mail.transport, schedule: scheduleId },
+      'worker running',
+    );
     // Worker.run() resolves after a graceful drain; the SDK's runtime handles SIGINT/SIGTERM for it.
     await worker.run();
   } finally {
+    await clientConnection.close();
     await connection.close();
     await prisma.$disconnect();
   }

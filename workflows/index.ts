@@ -4,3 +4,4 @@ export { createInvitesWorkflow, refreshInviteTokensWorkflow, deleteInvitesWorkfl
 export { acceptInviteWorkflow } from './accept-invite';
 export { createUserAccountWorkflow } from './create-user-account';
 export { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from './emailpass';
+export { expireInvitesWorkflow } from './expire-invites';

@@ -1,7 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { InviteTokenClaims } from '../auth/invite-token';
 import type { InviteDTO } from '../store';
-import { activities, local } from './activity-options';
+import { activities, delivery, local } from './activity-options';
 import { event, runSaga } from './saga';
 import { INVITE_IDS } from './search-attributes';
 
@@ -25,8 +25,27 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
     const invites = await activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] })));
 
     await activities.recordEvents(invites.map((i) => event('invite.created', { id: i.id })));
+    await deliver(claims);
     return { invites, claims };
   });
+}
+
+/**
+ * Send each invite. Runs after the flow's writes and events: a failed delivery never undoes an
+ * invite, it marks it `delivery_status: failed` and records `invite.delivery_failed` (resend retries it).
+ */
+async function deliver(claims: InviteTokenClaims[]): Promise<void> {
+  await Promise.all(
+    claims.map(async (c) => {
+      try {
+        await delivery.sendInvite(c);
+      } catch (err) {
+        const reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+        await activities.markInviteDeliveryFailed(c.inviteId, reason);
+        await activities.recordEvents([event('invite.delivery_failed', { id: c.inviteId })]);
+      }
+    }),
+  );
 }
 
 /** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
@@ -40,6 +59,7 @@ export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }
     const invites = await activities.refreshInviteTokens(claims);
 
     await activities.recordEvents(invites.map((i) => event('invite.resent', { id: i.id })));
+    await deliver(claims);
     return { invites, claims };
   });
 }
