@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../config';
 import { startEphemeralServer, type DatabaseServer } from '../../infra/database';
@@ -8,19 +7,9 @@ import { migrate } from '../../infra/migrate';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { startDevServer, type DevServer } from '../../infra/temporal-server';
 import { bundleWorkflows } from '../../worker/worker';
+import { freePort } from './free-port';
 
 export const BUNDLE_PATH = join(projectRoot, '.cache', 'test-workflow-bundle.js');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface TestStack {
   temporal: DevServer;
