@@ -36,6 +36,10 @@ export function authActivities(store: Store) {
 
     setEmailpassPasswordHash: store.updateEmailpassPassword,
 
+    identitiesOfUser: store.identitySnapshots,
+    recreateIdentities: store.recreateIdentities,
+    deleteAuthIdentities: store.deleteAuthIdentities,
+
     linkIdentity: store.linkIdentity,
 
     /** Compensation of linkIdentity. */

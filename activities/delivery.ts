@@ -2,12 +2,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { signInviteToken, type InviteTokenClaims } from '../auth/invite-token';
 import { PermanentDeliveryError, type MailTransport } from '../delivery/transport';
 import type { Store } from '../store';
+import { normalizeEmail } from '../store/validation';
+import { signResetToken } from '../auth/reset-token';
 import type { InviteTokenSettings } from './invites';
 
 export interface DeliverySettings {
   transport: MailTransport;
   /** The invitee's page; the token is added as `?token=`. */
   acceptUrl: string;
+  /** The password-reset page; the token is added as `?token=`. */
+  resetUrl?: string;
 }
 
 export function acceptLink(acceptUrl: string, token: string): string {
@@ -39,6 +43,20 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
         throw err;
       }
       await store.setInviteDelivery(claims.inviteId, 'sent');
+    },
+
+    /** Mails a single-use reset link when the e-mail has a login; returns its entity id, or null. */
+    async sendPasswordReset(email: string): Promise<string | null> {
+      const login = await store.findEmailpassLogin(email);
+      if (!login?.passwordHash) return null;
+      const entityId = normalizeEmail(email);
+      const token = await signResetToken(entityId, login.passwordHash, tokens.secret);
+      await delivery.transport.send({
+        to: entityId,
+        subject: 'Reset your password',
+        text: `Someone asked to reset your password.\n\nChoose a new one: ${acceptLink(delivery.resetUrl ?? delivery.acceptUrl, token)}\n\nThe link works once and expires in 15 minutes. If it was not you, ignore this message.\n`,
+      });
+      return entityId;
     },
 
     /** Delivery gave up: the invite stays (it can be resent); only its delivery status says so. */

@@ -3,6 +3,8 @@ import type { Store } from '../store';
 import { invalidData, unauthorized } from '../store/errors';
 import { email as emailSchema, parse } from '../store/validation';
 import { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from '../workflows/emailpass';
+import { requestPasswordResetWorkflow } from '../workflows/password-reset';
+import { passwordFingerprint, verifyResetToken } from '../auth/reset-token';
 import { z } from 'zod';
 import { runFlow, type RunOptions, type UsermodClient } from './run';
 
@@ -36,4 +38,21 @@ export async function updateEmailpassPassword(ctx: UsermodClient, email: unknown
   const normalized = checkCredentials(email, password);
   const passwordHash = await hashPassword(password as string);
   await runFlow(ctx, updateEmailpassPasswordWorkflow, 'auth-password-update', [{ email: normalized, passwordHash }], { summary: 'update a password', ...options });
+}
+
+/** Starts the reset flow; resolves the same way whether or not the e-mail has a login. */
+export async function requestPasswordReset(ctx: UsermodClient, identifier: unknown, options: RunOptions = {}): Promise<void> {
+  if (typeof identifier !== 'string' || identifier.trim() === '') throw invalidData("Invalid request: Field 'identifier' is required");
+  await runFlow(ctx, requestPasswordResetWorkflow, 'auth-password-reset', [{ email: identifier.trim().toLowerCase() }], {
+    summary: 'password reset request',
+    ...options,
+  });
+}
+
+/** Sets a new password with a reset token; the token dies with the old password (single use). */
+export async function resetPassword(ctx: UsermodClient, store: Store, token: string, password: unknown, options: RunOptions = {}): Promise<void> {
+  const { entityId, fingerprint } = await verifyResetToken(token, ctx.jwtSecret);
+  const login = await store.findEmailpassLogin(entityId);
+  if (!login?.passwordHash || passwordFingerprint(login.passwordHash) !== fingerprint) throw unauthorized('Invalid token');
+  await updateEmailpassPassword(ctx, entityId, password, options);
 }

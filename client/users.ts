@@ -1,4 +1,5 @@
-import type { CreateUserInput, UserDTO } from '../store';
+import type { CreateUserInput, UpdateUserInput, UserDTO } from '../store';
+import { removeUserAccountWorkflow, updateUsersWorkflow } from '../workflows/users';
 import { createUsersWorkflow } from '../workflows/create-users';
 import { runFlow, type RunOptions, type UsermodClient } from './run';
 
@@ -8,4 +9,16 @@ export function createUsers(ctx: UsermodClient, users: Omit<CreateUserInput, 'id
     summary: `create ${users.length} user(s)`,
     ...options,
   });
+}
+
+export function updateUsers(ctx: UsermodClient, updates: UpdateUserInput[], options: RunOptions = {}): Promise<UserDTO[]> {
+  return runFlow(ctx, updateUsersWorkflow, `user-update-${updates.length === 1 ? updates[0].id : updates.length}`, [{ updates }], {
+    summary: `update user(s) ${updates.map((u) => u.id).join(', ')}`,
+    ...options,
+  });
+}
+
+/** Soft-deletes the user and removes its logins (the e-mail can then be invited again). */
+export function removeUserAccount(ctx: UsermodClient, userId: string, options: RunOptions = {}): Promise<{ id: string }> {
+  return runFlow(ctx, removeUserAccountWorkflow, `user-remove-${userId}`, [{ userId }], { summary: `remove user ${userId}`, ...options });
 }

@@ -32,6 +32,15 @@ export interface Config {
     validDurationSeconds: number;
     /** Page the invitee opens; the token is added as `?token=`. */
     acceptUrl: string;
+    /** Password-reset page; the token is added as `?token=`. */
+    resetUrl: string;
+  };
+  api: {
+    port: number;
+    /** Lifetime of the admin API's bearer tokens, e.g. `1d`, `2h`. */
+    jwtExpiresIn: string;
+    adminEmail?: string;
+    adminPassword?: string;
   };
   mail: {
     /** `file` (default: messages appended to `<dataDir>/mail/outbox.jsonl`) or `smtp`. */
@@ -135,6 +144,13 @@ export function loadConfig(): Config {
     invites: {
       validDurationSeconds: int('INVITE_VALID_DURATION', 86_400),
       acceptUrl: str('INVITE_ACCEPT_URL') ?? 'http://localhost:9000/app/invite',
+      resetUrl: str('PASSWORD_RESET_URL') ?? 'http://localhost:9000/app/reset-password',
+    },
+    api: {
+      port: int('PORT', 9000),
+      jwtExpiresIn: str('JWT_EXPIRES_IN') ?? '1d',
+      adminEmail: str('ADMIN_EMAIL'),
+      adminPassword: str('ADMIN_PASSWORD'),
     },
     mail: {
       transport: mailTransport(),

@@ -1,4 +1,4 @@
-import type { PrismaClient } from './prisma';
+import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
 import { invalidData, notFound } from './errors';
 import { normalizeEmail } from './validation';
@@ -32,6 +32,25 @@ const toDTO = (r: Row): AuthIdentityDTO => ({
 
 const include = { provider_identities: { select: { id: true, provider: true, entity_id: true } } } as const;
 
+/** A login exactly as stored (password hash included): what a compensation needs to recreate it. */
+export interface IdentitySnapshot {
+  id: string;
+  user_id: string | null;
+  app_metadata: unknown;
+  created_at: string;
+  updated_at: string;
+  providers: {
+    id: string;
+    provider: string;
+    entity_id: string;
+    password_hash: string | null;
+    user_metadata: unknown;
+    provider_metadata: unknown;
+    created_at: string;
+    updated_at: string;
+  }[];
+}
+
 export function authStore(prisma: PrismaClient) {
   return {
     /** Idempotent per id: a retried create returns the identity its first attempt made. */
@@ -53,6 +72,60 @@ export function authStore(prisma: PrismaClient) {
         if (violatedConstraint(err) === 'provider_identity_provider_entity_id_key') throw invalidData('Identity with email already exists');
         throw err;
       }
+    },
+
+    async identitySnapshots(userId: string): Promise<IdentitySnapshot[]> {
+      const rows = await prisma.authIdentity.findMany({ where: { user_id: userId }, include: { provider_identities: true }, orderBy: { id: 'asc' } });
+      return rows.map((r) => ({
+        id: r.id,
+        user_id: r.user_id,
+        app_metadata: r.app_metadata,
+        created_at: r.created_at.toISOString(),
+        updated_at: r.updated_at.toISOString(),
+        providers: r.provider_identities.map((p) => ({
+          id: p.id,
+          provider: p.provider,
+          entity_id: p.entity_id,
+          password_hash: p.password_hash,
+          user_metadata: p.user_metadata,
+          provider_metadata: p.provider_metadata,
+          created_at: p.created_at.toISOString(),
+          updated_at: p.updated_at.toISOString(),
+        })),
+      }));
+    },
+
+    /** Compensation of deleteAuthIdentities: recreate the logins exactly; idempotent. */
+    async recreateIdentities(snapshots: IdentitySnapshot[]): Promise<void> {
+      const json = (v: unknown) => (v ?? undefined) as Prisma.InputJsonValue | undefined;
+      for (const s of snapshots) {
+        if (await prisma.authIdentity.findUnique({ where: { id: s.id } })) continue;
+        await prisma.authIdentity.create({
+          data: {
+            id: s.id,
+            user_id: s.user_id,
+            app_metadata: json(s.app_metadata),
+            created_at: new Date(s.created_at),
+            updated_at: new Date(s.updated_at),
+            provider_identities: {
+              create: s.providers.map((p) => ({
+                id: p.id,
+                provider: p.provider,
+                entity_id: p.entity_id,
+                password_hash: p.password_hash,
+                user_metadata: json(p.user_metadata),
+                provider_metadata: json(p.provider_metadata),
+                created_at: new Date(p.created_at),
+                updated_at: new Date(p.updated_at),
+              })),
+            },
+          },
+        });
+      }
+    },
+
+    async deleteAuthIdentities(ids: string[]): Promise<void> {
+      await prisma.authIdentity.deleteMany({ where: { id: { in: ids } } });
     },
 
     /** Removes an identity and (cascade) its provider identities. */

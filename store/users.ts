@@ -153,15 +153,40 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       });
     },
 
-    async restoreUsers(ids: string[]): Promise<void> {
+    /** Un-deletes; given a row's previous updated_at, puts that back too (exact compensation). */
+    async restoreUsers(rows: (string | { id: string; updated_at: string })[]): Promise<void> {
       try {
-        await prisma.user.updateMany({ where: { id: { in: ids } }, data: { deleted_at: null } });
+        await prisma.$transaction(
+          rows.map((r) =>
+            typeof r === 'string'
+              ? prisma.user.updateMany({ where: { id: r }, data: { deleted_at: null } })
+              : prisma.user.updateMany({ where: { id: r.id }, data: { deleted_at: null, updated_at: new Date(r.updated_at) } }),
+          ),
+        );
       } catch (err) {
         if (violatedConstraint(err) === 'user_email_live_key') {
           throw invalidData('Cannot restore user: another live user has the same email.');
         }
         throw err;
       }
+    },
+
+    /** Compensation of updateUsers: every updatable field and updated_at back to the snapshot. */
+    async restoreUserSnapshots(users: UserDTO[]): Promise<void> {
+      await prisma.$transaction(
+        users.map((u) =>
+          prisma.user.updateMany({
+            where: { id: u.id },
+            data: {
+              first_name: u.first_name,
+              last_name: u.last_name,
+              avatar_url: u.avatar_url,
+              metadata: (u.metadata ?? null) as Prisma.InputJsonValue,
+              updated_at: new Date(u.updated_at),
+            },
+          }),
+        ),
+      );
     },
 
     async retrieveUser(id: string, options: { withDeleted?: boolean } = {}): Promise<UserDTO> {

@@ -31,7 +31,7 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       activities: createActivities({
         store: createStore(prisma),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
-        delivery: { transport: mailTransport(config), acceptUrl: config.invites.acceptUrl },
+        delivery: { transport: mailTransport(config), acceptUrl: config.invites.acceptUrl, resetUrl: config.invites.resetUrl },
       }),
       workflowBundle: await bundleWorkflows(),
       dataConverter,

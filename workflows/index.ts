@@ -5,3 +5,5 @@ export { acceptInviteWorkflow } from './accept-invite';
 export { createUserAccountWorkflow } from './create-user-account';
 export { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from './emailpass';
 export { expireInvitesWorkflow } from './expire-invites';
+export { updateUsersWorkflow, removeUserAccountWorkflow } from './users';
+export { requestPasswordResetWorkflow } from './password-reset';
