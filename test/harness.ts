@@ -45,6 +45,8 @@ export interface Harness {
   client: Client;
   /** Run `fn` while a worker with these activities (default: the real ones) serves a fresh task queue. */
   withWorker<T>(fn: (ctx: UsermodClient) => Promise<T>, activities?: Partial<Activities>): Promise<T>;
+  /** A worker running in the background (for a server under test) until `stop()`. */
+  startWorker(activities?: Partial<Activities>): Promise<{ ctx: UsermodClient; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,8 @@ export async function openHarness(): Promise<Harness> {
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
   const real = createActivities(testDeps(store));
+  const newWorker = (taskQueue: string, overrides: Partial<Activities>) =>
+    createWorker({ connection: native, namespace: 'default', taskQueue, activities: { ...real, ...overrides }, workflowBundle, dataConverter: testDataConverter });
 
   return {
     prisma,
@@ -65,15 +69,20 @@ export async function openHarness(): Promise<Harness> {
     client,
     async withWorker(fn, overrides = {}) {
       const taskQueue = `test-${randomUUID()}`;
-      const worker = await createWorker({
-        connection: native,
-        namespace: 'default',
-        taskQueue,
-        activities: { ...real, ...overrides },
-        workflowBundle,
-        dataConverter: testDataConverter,
-      });
+      const worker = await newWorker(taskQueue, overrides);
       return worker.runUntil(fn({ client, taskQueue, jwtSecret: testInviteTokens.secret }));
+    },
+    async startWorker(overrides = {}) {
+      const taskQueue = `test-${randomUUID()}`;
+      const worker = await newWorker(taskQueue, overrides);
+      const running = worker.run();
+      return {
+        ctx: { client, taskQueue, jwtSecret: testInviteTokens.secret },
+        stop: async () => {
+          worker.shutdown();
+          await running;
+        },
+      };
     },
     async close() {
       await native.close();

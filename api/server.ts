@@ -1,0 +1,37 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiContext } from './context';
+import { installErrorHandler } from './errors';
+import { authRoutes } from './routes/auth';
+import { inviteRoutes } from './routes/invites';
+import { userRoutes } from './routes/users';
+
+/** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
+export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+  });
+  // Requests are validated by the routes' zod schemas (Medusa's messages); the JSON schemas only document them.
+  app.setValidatorCompiler(() => () => true);
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'usermod admin API', version: '0.1.0', description: "Medusa v2 compatible user, invite and auth routes; every mutation is a Temporal workflow. Mutating routes accept an 'Idempotency-Key' header." },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { tags: ['health'], summary: '200 once the database and Temporal are reachable' } }, async (_req, reply) => {
+    const h = await ctx.health();
+    return reply.code(h.database && h.temporal ? 200 : 503).send({ status: h.database && h.temporal ? 'ok' : 'unavailable', ...h });
+  });
+  authRoutes(app, ctx);
+  inviteRoutes(app, ctx);
+  userRoutes(app, ctx);
+  return app;
+}
