@@ -1,11 +1,22 @@
-// The `usermod` command: runs usermod's workflows against the configured Temporal cluster.
+// The `usermod` command: runs usermod's workflows against the configured Temporal cluster and database.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { connectClient, createUsers } from '../client';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { acceptLink } from '../activities/delivery';
+import { connectClient, createInvites, createUserAccount, createUsers, resendInvites, type InviteWithToken } from '../client';
 import { loadConfig } from '../config';
-import { UsermodError } from '../store/errors';
+import { appDatabaseUrl } from '../infra/database';
+import { createStore } from '../store';
+import { UsermodError, invalidData } from '../store/errors';
+import { createPrisma } from '../store/prisma';
+
+const config = loadConfig();
+// Set by commands that partly failed; applied explicitly on exit (the SDK's runtime can reset process.exitCode).
+let exitCode = 0;
 
 async function withClient<T>(fn: (ctx: Awaited<ReturnType<typeof connectClient>>) => Promise<T>): Promise<T> {
-  const config = loadConfig();
   const ctx = await connectClient(config, config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`);
   try {
     return await fn(ctx);
@@ -14,12 +25,108 @@ async function withClient<T>(fn: (ctx: Awaited<ReturnType<typeof connectClient>>
   }
 }
 
-const program = new Command('usermod').description('Users and invites, each flow a Temporal workflow');
+async function withStore<T>(fn: (store: ReturnType<typeof createStore>) => Promise<T>): Promise<T> {
+  const prisma = createPrisma(appDatabaseUrl(config), 2);
+  try {
+    return await fn(createStore(prisma));
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+const printInvite = (i: InviteWithToken) =>
+  console.log(`invite ${i.id} for ${i.email}, expires ${i.expires_at}\ntoken: ${i.token}\naccept link: ${acceptLink(config.invites.acceptUrl, i.token)}`);
+
+const program = new Command('usermod').description('Users and invites, each flow a Temporal workflow').showHelpAfterError();
+
+program
+  .command('user')
+  .description('create a user with an emailpass login, e.g. the first admin (createUserAccountWorkflow)')
+  .requiredOption('-e, --email <email>', "the user's e-mail")
+  .requiredOption('-p, --password <password>', 'the login password (at least 8 characters)')
+  .option('--first-name <name>')
+  .option('--last-name <name>')
+  .action(async (o: { email: string; password: string; firstName?: string; lastName?: string }) => {
+    const { user } = await withClient((ctx) => createUserAccount(ctx, { email: o.email, password: o.password, first_name: o.firstName, last_name: o.lastName }));
+    console.log(`user ${user.id} created for ${user.email}; log in with POST /auth/user/emailpass`);
+  });
+
+program
+  .command('invite')
+  .description('invite someone (createInvitesWorkflow); prints the token and the accept link')
+  .requiredOption('-e, --email <email>', "the invitee's e-mail")
+  .action(async (o: { email: string }) => {
+    const [invite] = await withClient((ctx) => createInvites(ctx, [{ email: o.email }]));
+    printInvite(invite);
+  });
+
+const invites = program.command('invites').description('manage invites');
+
+invites
+  .command('list')
+  .description('list invites (never their tokens)')
+  .option('--status <status>', 'pending, accepted, expired or revoked')
+  .option('-q, --q <text>', 'search in e-mails')
+  .option('--limit <n>', 'how many', '50')
+  .action(async (o: { status?: string; q?: string; limit: string }) => {
+    const [rows, count] = await withStore((s) =>
+      s.listAndCountInvites({ status: o.status as never, q: o.q }, { limit: Number(o.limit), order: '-created_at' }),
+    );
+    console.table(rows.map((i) => ({ id: i.id, email: i.email, status: i.status, expires_at: i.expires_at, delivery: i.delivery_status })));
+    console.log(`${rows.length} of ${count}`);
+  });
+
+invites
+  .command('resend <id>')
+  .description('new token and expiry for an invite; earlier tokens stop working')
+  .action(async (id: string) => {
+    const [invite] = await withClient((ctx) => resendInvites(ctx, [id]));
+    printInvite(invite);
+  });
+
+invites
+  .command('import <file>')
+  .description('invite every row of a CSV file with an `email` column (and optional JSON `metadata`); prints email,invite_id,token,link')
+  .option('--concurrency <n>', 'flows at once', '8')
+  .action(async (file: string, o: { concurrency: string }) => {
+    const text = readFileSync(file, 'utf8');
+    const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    if (rows.length && !('email' in rows[0])) throw invalidData(`${file}: the CSV needs an 'email' column`);
+    // Same file, same keys: running the import again returns the first results instead of inviting twice.
+    const fileKey = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const bar = new SingleBar({ format: 'inviting [{bar}] {value}/{total} {failed} failed', stream: process.stderr }, Presets.shades_classic);
+    bar.start(rows.length, 0, { failed: 0 });
+    const failures: string[] = [];
+    const out: string[] = ['email,invite_id,token,link'];
+    await withClient(async (ctx) => {
+      let next = 0;
+      const work = async () => {
+        while (next < rows.length) {
+          const n = next++;
+          const row = rows[n];
+          try {
+            const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : undefined;
+            const [inv] = await createInvites(ctx, [{ email: row.email, metadata }], { idempotencyKey: `import-${fileKey}-${n}` });
+            out.push([inv.email, inv.id, inv.token, acceptLink(config.invites.acceptUrl, inv.token)].join(','));
+          } catch (err) {
+            failures.push(`line ${n + 2} (${row.email}): ${(err as Error).message}`);
+          }
+          bar.increment(1, { failed: failures.length });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Number(o.concurrency)) }, work));
+    });
+    bar.stop();
+    console.log(out.join('\n'));
+    for (const f of failures) console.error(`failed: ${f}`);
+    console.error(`${rows.length - failures.length} invited, ${failures.length} failed`);
+    if (failures.length) exitCode = 2;
+  });
 
 const users = program.command('users').description('manage users');
 users
   .command('create')
-  .description('create a user (runs createUsersWorkflow)')
+  .description('create a user without a login (createUsersWorkflow)')
   .requiredOption('--email <email>', "the user's e-mail")
   .option('--first-name <name>')
   .option('--last-name <name>')
@@ -28,7 +135,7 @@ users
     console.log(JSON.stringify(user, null, 2));
   });
 
-program.parseAsync().catch((err: Error) => {
+program.parseAsync().then(() => process.exit(exitCode), (err: Error) => {
   console.error(err instanceof UsermodError ? `error (${err.type}): ${err.message}` : `error: ${err.message}`);
   process.exit(err instanceof UsermodError ? 2 : 1);
 });

@@ -63,6 +63,11 @@ export async function startEphemeralServer(port: number): Promise<DatabaseServer
   return { adminUrl: urlFor(port, 'postgres'), stop: () => pg.stop() };
 }
 
+/** Where the application database is while `npm start` runs (for the CLI): DATABASE_URL or the embedded one. */
+export function appDatabaseUrl(config: { databaseUrl?: string; embeddedPgPort: number }): string {
+  return config.databaseUrl ?? `${urlFor(config.embeddedPgPort, 'usermod')}`;
+}
+
 /** The application database: DATABASE_URL as given, else database `usermod` on the embedded server. */
 export async function openAppDatabase(config: { databaseUrl?: string; dataDir: string; embeddedPgPort: number }) {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };

@@ -11,6 +11,7 @@ import { startDevServer } from '../infra/temporal-server';
 import { parseCodecKeys } from '../codec/aes-gcm-codec';
 import { buildCodecServer } from '../codec/server';
 import { runWorker } from '../worker/main';
+import { startApi } from '../api/main';
 
 async function main() {
   const config = loadConfig();
@@ -62,10 +63,13 @@ async function main() {
     if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'migrations applied');
 
     const worker = runWorker({ databaseUrl: db.url, temporalAddress: temporalAddress!, signal: abort.signal });
+    const api = await startApi({ config, databaseUrl: db.url, temporalAddress: temporalAddress! });
+    stops.push(api.close);
     console.log(
       [
         '',
         'usermod is running',
+        `  Admin API          ${api.url}  (OpenAPI: ${api.url}/docs, health: ${api.url}/health)`,
         `  Temporal frontend  ${temporalAddress}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
         uiUrl ? `  Temporal Web UI    ${uiUrl}` : '  Temporal Web UI    (external cluster: use its own UI)',
         `  Codec server       http://localhost:${config.codecServer.port}  (the UI decodes payloads through it)`,
