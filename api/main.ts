@@ -2,6 +2,7 @@
 import { connectClient, createUserAccount } from '../client';
 import { loadConfig, type Config } from '../config';
 import { logger } from '../infra/logger';
+import { standaloneTargets } from '../infra/standalone';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { buildApi } from './server';
@@ -44,11 +45,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
 
 if (require.main === module) {
   const config = loadConfig();
-  if (!config.databaseUrl || !config.temporal.address) {
-    logger.error('api/main needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs the API for you)');
-    process.exit(2);
-  }
-  startApi({ config, databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address }).then(
+  startApi({ config, ...standaloneTargets(config, 'the API') }).then(
     (api) => {
       const stop = () => void api.close().then(() => process.exit(0));
       process.once('SIGINT', stop);

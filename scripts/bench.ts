@@ -20,7 +20,7 @@ import { startDevServer } from '../infra/temporal-server';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { bundleWorkflows, createWorker } from '../worker/worker';
-import { freePort } from '../test/setup/free-port';
+import { freePort } from '../infra/free-port';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);

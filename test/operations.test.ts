@@ -11,7 +11,7 @@ import { hashToken } from '../auth/invite-token';
 import { INVITE_EXPIRY_SCHEDULE_ID } from '../schedules/invite-expiry';
 import { runWorker } from '../worker/main';
 import { expireInvitesWorkflow } from '../workflows/expire-invites';
-import { freePort } from './setup/free-port';
+import { freePort } from '../infra/free-port';
 import { openHarness, testCodecKeys, testDeps, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 import { fileTransport, smtpTransport, type MailTransport } from '../delivery/transport';
 import { logger } from '../infra/logger';
+import { standaloneTargets } from '../infra/standalone';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { ensureInviteExpirySchedule } from '../schedules/invite-expiry';
 import { createStore } from '../store';
@@ -59,12 +60,7 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
 }
 
 if (require.main === module) {
-  const config = loadConfig();
-  if (!config.databaseUrl || !config.temporal.address) {
-    logger.error('worker/main needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs a worker for you)');
-    process.exit(2);
-  }
-  runWorker({ databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address }).catch((err) => {
+  runWorker(standaloneTargets(loadConfig(), 'the worker')).catch((err) => {
     logger.error({ err }, 'worker failed');
     process.exit(1);
   });

@@ -16,7 +16,7 @@ export interface CreateInvitesInput {
 }
 
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
-  return runSaga(async (saga) => {
+  const created = await runSaga(async (saga) => {
     const claims = await local.newInviteClaims(input.invites.length);
     const ids = claims.map((c) => c.inviteId);
     upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
@@ -25,13 +25,15 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
     const invites = await activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] })));
 
     await activities.recordEvents(invites.map((i) => event('invite.created', { id: i.id })));
-    await deliver(claims);
     return { invites, claims };
   });
+  // After the saga: nothing about delivery can undo the invites.
+  await deliver(created.claims);
+  return created;
 }
 
 /**
- * Send each invite. Runs after the flow's writes and events: a failed delivery never undoes an
+ * Send each invite. Runs after the flow's saga has completed: a failed delivery never undoes an
  * invite, it marks it `delivery_status: failed` and records `invite.delivery_failed` (resend retries it).
  */
 async function deliver(claims: InviteTokenClaims[]): Promise<void> {
@@ -50,7 +52,7 @@ async function deliver(claims: InviteTokenClaims[]): Promise<void> {
 
 /** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
 export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }): Promise<InvitesWithClaims> {
-  return runSaga(async (saga) => {
+  const refreshed = await runSaga(async (saga) => {
     upsertSearchAttributes([{ key: INVITE_IDS, value: input.inviteIds }]);
     const previous = await activities.inviteTokenStates(input.inviteIds);
     const claims = await local.renewInviteClaims(input.inviteIds);
@@ -59,9 +61,10 @@ export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }
     const invites = await activities.refreshInviteTokens(claims);
 
     await activities.recordEvents(invites.map((i) => event('invite.resent', { id: i.id })));
-    await deliver(claims);
     return { invites, claims };
   });
+  await deliver(refreshed.claims);
+  return refreshed;
 }
 
 /** Revoke: soft delete, so the invite's tokens stop working; restorable. */

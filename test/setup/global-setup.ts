@@ -7,7 +7,7 @@ import { migrate } from '../../infra/migrate';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { startDevServer, type DevServer } from '../../infra/temporal-server';
 import { bundleWorkflows } from '../../worker/worker';
-import { freePort } from './free-port';
+import { freePort } from '../../infra/free-port';
 
 export const BUNDLE_PATH = join(projectRoot, '.cache', 'test-workflow-bundle.js');
 
