@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { signInviteToken, type InviteTokenClaims } from '../auth/invite-token';
 import { PermanentDeliveryError, type MailTransport } from '../delivery/transport';
 import type { Store } from '../store';
+import { deliveriesFailed } from '../metrics/registry';
 import { normalizeEmail } from '../store/validation';
 import { signResetToken } from '../auth/reset-token';
 import type { InviteTokenSettings } from './invites';
@@ -62,6 +63,7 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
     /** Delivery gave up: the invite stays (it can be resent); only its delivery status says so. */
     async markInviteDeliveryFailed(inviteId: string, reason: string): Promise<void> {
       await store.setInviteDelivery(inviteId, 'failed', reason);
+      deliveriesFailed.inc();
     },
   };
 }

@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { UsermodError, type Store } from '../store';
+import type { Store } from '../store';
 import { newId } from '../store/ids';
 import { authActivities } from './auth';
+import { classifiedFailures } from './failures';
 import { deliveryActivities, type DeliverySettings } from './delivery';
 import { inviteActivities, type InviteTokenSettings } from './invites';
 import { userActivities } from './users';
@@ -10,20 +10,6 @@ export interface ActivityDeps {
   store: Store;
   inviteTokens: InviteTokenSettings;
   delivery: DeliverySettings;
-}
-
-/** Business errors must not be retried: they become non-retryable failures carrying type and message. */
-function businessErrorsFail<F extends (...args: never[]) => Promise<unknown>>(fn: F): F {
-  return (async (...args: Parameters<F>) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      if (err instanceof UsermodError) {
-        throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
-      }
-      throw err;
-    }
-  }) as F;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -41,7 +27,8 @@ export function createActivities(deps: ActivityDeps) {
     purgeInvites: store.purgeInvites,
   };
   return Object.fromEntries(
-    Object.entries(all).map(([name, fn]) => [name, businessErrorsFail(fn as (...a: never[]) => Promise<unknown>)]),
+    // Business and data errors fail at once, transient ones are retried; messages stay one clean line.
+    Object.entries(all).map(([name, fn]) => [name, classifiedFailures(name, fn as (...a: never[]) => Promise<unknown>)]),
   ) as typeof all;
 }
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UserDTO } from '../store';
-import { activities, local } from './activity-options';
+import { activities, local, undo } from './activity-options';
 import { event, runSaga } from './saga';
 import { INVITE_IDS, USER_IDS } from './search-attributes';
 
@@ -31,7 +31,7 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Ac
     // 1. Validate the token, then claim the invite in one conditional UPDATE: the database guard that lets
     //    exactly one of many concurrent accepts through. The claim marks it accepted (accepted, accepted_at).
     const before = await activities.validateInviteToken(input.inviteId, input.tokenHash);
-    saga.add('release the invite', () => activities.releaseInviteClaim(input.inviteId, run, before.updated_at));
+    saga.add('release the invite', () => undo.releaseInviteClaim(input.inviteId, run, before.updated_at));
     const invite = await activities.claimInviteForAccept(input.inviteId, input.tokenHash, run);
     if (input.user.email && input.user.email.trim().toLowerCase() !== invite.email) {
       throw ApplicationFailure.create({
@@ -50,20 +50,20 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Ac
     } else {
       const [identityId, providerIdentityId] = [(await local.newIds('authid', 1))[0], (await local.newIds('provid', 1))[0]];
       authIdentityId = identityId;
-      saga.add('delete the new identity', () => activities.deleteAuthIdentity(identityId));
+      saga.add('delete the new identity', () => undo.deleteAuthIdentity(identityId));
       await activities.createEmailpassIdentity({ id: identityId, providerIdentityId, email: invite.email, passwordHash: input.passwordHash! });
     }
 
     // 3. The user, with the invite's e-mail.
     const [userId] = await local.newIds('user', 1);
     upsertSearchAttributes([{ key: USER_IDS, value: [userId] }]);
-    saga.add('delete the new user', () => activities.deleteUsers([userId]));
+    saga.add('delete the new user', () => undo.deleteUsers([userId]));
     const [user] = await activities.createUsers([
       { id: userId, email: invite.email, first_name: input.user.first_name, last_name: input.user.last_name },
     ]);
 
     // 4. Link the login to the user.
-    saga.add('unlink the identity', () => activities.unlinkIdentity(authIdentityId, userId, identityUpdatedAt));
+    saga.add('unlink the identity', () => undo.unlinkIdentity(authIdentityId, userId, identityUpdatedAt));
     await activities.linkIdentity(authIdentityId, userId);
 
     await activities.recordEvents([event('user.created', { id: userId }), event('invite.accepted', { id: invite.id, user_id: userId })]);

@@ -1,13 +1,31 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { POLICY } from './policy';
 
-// Store activities are short and idempotent: retry transient faults with backoff, bounded overall so a
-// dead database fails the flow (and runs its compensations) instead of hanging it.
+// Forward steps: short and idempotent. Transient faults are retried with backoff, bounded overall so a
+// dead database fails the flow (and runs its compensations) instead of hanging it; data errors fail at
+// once (activities/failures.ts). A cancelled flow waits for the step in flight to end before it undoes,
+// so no step can commit after its compensation ran.
 export const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: `${POLICY.forwardBudgetSeconds} seconds`,
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
+
+// Compensations and the steps after a flow's commit point must finish, however long the database is
+// away: retried with capped backoff and no overall limit (Temporal's guidance for sagas). A run whose
+// undo keeps failing is flagged for an operator meanwhile (workflows/compensation.ts).
+const untilDone = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${POLICY.maxRetryIntervalSeconds} seconds` },
+} as const;
+
+/** Undo activities, called only from a saga's compensations. */
+export const undo = proxyActivities<Activities>(untilDone);
+
+/** Steps after the saga has committed (delivery bookkeeping, their events): a flow never fails there. */
+export const afterCommit = proxyActivities<Activities>(untilDone);
 
 // Sending mail: retried with backoff for a while, never for a permanent refusal (bad recipient).
 export const delivery = proxyActivities<Activities>({

@@ -1,6 +1,6 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { UserDTO } from '../store';
-import { activities, local } from './activity-options';
+import { activities, local, undo } from './activity-options';
 import { event, runSaga } from './saga';
 import { USER_IDS } from './search-attributes';
 
@@ -22,13 +22,13 @@ export async function createUserAccountWorkflow(input: CreateUserAccountInput): 
     ];
     upsertSearchAttributes([{ key: USER_IDS, value: [userId] }]);
 
-    saga.add('delete the new user', () => activities.deleteUsers([userId]));
+    saga.add('delete the new user', () => undo.deleteUsers([userId]));
     const [user] = await activities.createUsers([{ id: userId, email: input.email, first_name: input.first_name, last_name: input.last_name }]);
 
-    saga.add('delete the new identity', () => activities.deleteAuthIdentity(authIdentityId));
+    saga.add('delete the new identity', () => undo.deleteAuthIdentity(authIdentityId));
     await activities.createEmailpassIdentity({ id: authIdentityId, providerIdentityId, email: user.email, passwordHash: input.passwordHash });
 
-    saga.add('unlink the identity', () => activities.unlinkIdentity(authIdentityId, userId));
+    saga.add('unlink the identity', () => undo.unlinkIdentity(authIdentityId, userId));
     await activities.linkIdentity(authIdentityId, userId);
 
     await activities.recordEvents([event('user.created', { id: userId })]);

@@ -1,6 +1,6 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { CreateUserInput, UserDTO } from '../store';
-import { activities, local } from './activity-options';
+import { activities, local, undo } from './activity-options';
 import { event, runSaga } from './saga';
 import { USER_IDS } from './search-attributes';
 
@@ -15,7 +15,7 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
     const ids = await local.newIds('user', input.users.length);
     upsertSearchAttributes([{ key: USER_IDS, value: ids }]);
 
-    saga.add('delete created users', () => activities.deleteUsers(ids));
+    saga.add('delete created users', () => undo.deleteUsers(ids));
     const users = await activities.createUsers(input.users.map((u, i) => ({ ...u, id: ids[i] })));
 
     await activities.recordEvents(users.map((u) => event('user.created', { id: u.id })));

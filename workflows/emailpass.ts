@@ -1,11 +1,11 @@
-import { activities, local } from './activity-options';
+import { activities, local, undo } from './activity-options';
 import { event, runSaga } from './saga';
 
 /** Register an emailpass login, not yet linked to a user (Medusa's first step of an invite accept). */
 export async function registerEmailpassWorkflow(input: { email: string; passwordHash: string }): Promise<{ authIdentityId: string }> {
   return runSaga(async (saga) => {
     const [id, providerIdentityId] = [...(await local.newIds('authid', 1)), ...(await local.newIds('provid', 1))];
-    saga.add('delete the new identity', () => activities.deleteAuthIdentity(id));
+    saga.add('delete the new identity', () => undo.deleteAuthIdentity(id));
     await activities.createEmailpassIdentity({ id, providerIdentityId, email: input.email, passwordHash: input.passwordHash });
     await activities.recordEvents([event('auth.identity_registered', { id })]);
     return { authIdentityId: id };
@@ -16,7 +16,7 @@ export async function registerEmailpassWorkflow(input: { email: string; password
 export async function updateEmailpassPasswordWorkflow(input: { email: string; passwordHash: string }): Promise<void> {
   return runSaga(async (saga) => {
     const previous = await activities.emailpassPasswordHash(input.email);
-    saga.add('restore the previous password', () => activities.setEmailpassPasswordHash(input.email, previous));
+    saga.add('restore the previous password', () => undo.setEmailpassPasswordHash(input.email, previous));
     await activities.setEmailpassPasswordHash(input.email, input.passwordHash);
     await activities.recordEvents([event('auth.password_updated', {})]);
   });

@@ -1,8 +1,8 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { InviteTokenClaims } from '../auth/invite-token';
 import type { InviteDTO } from '../store';
-import { activities, delivery, local } from './activity-options';
-import { event, runSaga } from './saga';
+import { activities, afterCommit as untilDone, delivery, local, undo } from './activity-options';
+import { afterCommit, event, runSaga } from './saga';
 import { INVITE_IDS } from './search-attributes';
 
 /** Invites with the claims of their new token: the client signs the token from them (never in history). */
@@ -21,7 +21,7 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
     const ids = claims.map((c) => c.inviteId);
     upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
 
-    saga.add('delete created invites', () => activities.deleteInvites(ids));
+    saga.add('delete created invites', () => undo.deleteInvites(ids));
     const invites = await activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] })));
 
     await activities.recordEvents(invites.map((i) => event('invite.created', { id: i.id })));
@@ -35,19 +35,23 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
 /**
  * Send each invite. Runs after the flow's saga has completed: a failed delivery never undoes an
  * invite, it marks it `delivery_status: failed` and records `invite.delivery_failed` (resend retries it).
+ * Past the commit point nothing fails the flow: the marking and its event retry until done, detached
+ * from cancellation, so the caller's answer always matches the database.
  */
-async function deliver(claims: InviteTokenClaims[]): Promise<void> {
-  await Promise.all(
-    claims.map(async (c) => {
-      try {
-        await delivery.sendInvite(c);
-      } catch (err) {
-        const reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
-        await activities.markInviteDeliveryFailed(c.inviteId, reason);
-        await activities.recordEvents([event('invite.delivery_failed', { id: c.inviteId })]);
-      }
-    }),
-  );
+function deliver(claims: InviteTokenClaims[]): Promise<void> {
+  return afterCommit(async () => {
+    await Promise.all(
+      claims.map(async (c) => {
+        try {
+          await delivery.sendInvite(c);
+        } catch (err) {
+          const reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+          await untilDone.markInviteDeliveryFailed(c.inviteId, reason);
+          await untilDone.recordEvents([event('invite.delivery_failed', { id: c.inviteId })]);
+        }
+      }),
+    );
+  });
 }
 
 /** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
@@ -57,7 +61,7 @@ export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }
     const previous = await activities.inviteTokenStates(input.inviteIds);
     const claims = await local.renewInviteClaims(input.inviteIds);
 
-    saga.add('restore previous tokens', () => activities.restoreInviteTokens(previous));
+    saga.add('restore previous tokens', () => undo.restoreInviteTokens(previous));
     const invites = await activities.refreshInviteTokens(claims);
 
     await activities.recordEvents(invites.map((i) => event('invite.resent', { id: i.id })));
@@ -73,7 +77,7 @@ export async function deleteInvitesWorkflow(input: { ids: string[] }): Promise<{
     upsertSearchAttributes([{ key: INVITE_IDS, value: input.ids }]);
     const live = await activities.liveInvites(input.ids);
 
-    saga.add('restore revoked invites', () => activities.restoreInvites(live));
+    saga.add('restore revoked invites', () => undo.restoreInvites(live));
     await activities.softDeleteInvites(live.map((i) => i.id));
 
     await activities.recordEvents(live.map((i) => event('invite.deleted', { id: i.id })));

@@ -1,5 +1,7 @@
-import { ApplicationFailure, log, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { EventInput } from '../store/events';
+import { compensate } from './compensation';
+import { flowMetrics } from './sinks';
 
 // Business error types are the store's (see store/errors.ts); kept literal here because workflow
 // code may only import side-effect-free modules.
@@ -16,15 +18,13 @@ export class Saga {
     this.undos.unshift({ name, run });
   }
 
+  /** Every undo, newest first, each retried until it succeeds (workflows/compensation.ts). */
   async compensate(): Promise<void> {
-    for (const undo of this.undos) {
-      try {
-        await undo.run();
-      } catch (err) {
-        // Keep undoing the rest; the original failure is what the caller must see.
-        log.error('compensation failed', { compensation: undo.name, error: String(err) });
-      }
-    }
+    for (const undo of this.undos) await compensate(undo.name, undo.run);
+  }
+
+  get size(): number {
+    return this.undos.length;
   }
 }
 
@@ -50,15 +50,29 @@ export function toWorkflowFailure(err: unknown): ApplicationFailure {
   return ApplicationFailure.create({ type: root?.type ?? 'internal', message, nonRetryable: true, cause: err instanceof Error ? err : undefined });
 }
 
-/** Run a flow's steps; on failure undo what was done and fail the workflow with the original cause. */
+/**
+ * Run a flow's steps; on failure undo what was done and fail the workflow with the original cause. A
+ * cancelled flow (Temporal cancel from the UI or CLI) is undone the same way and ends Cancelled. The
+ * undo runs detached from cancellation: a second cancel cannot stop it halfway.
+ */
 export async function runSaga<T>(steps: (saga: Saga) => Promise<T>): Promise<T> {
   const saga = new Saga();
   try {
     return await steps(saga);
   } catch (err) {
-    await saga.compensate();
+    await CancellationScope.nonCancellable(() => saga.compensate());
+    if (saga.size > 0) flowMetrics.compensated();
+    if (isCancellation(err)) throw err;
     throw toWorkflowFailure(err);
   }
+}
+
+/**
+ * The steps after a flow's commit point (delivery and its bookkeeping): nothing there may undo or fail
+ * the flow, so they run detached from cancellation and their activities retry until done.
+ */
+export function afterCommit<T>(fn: () => Promise<T>): Promise<T> {
+  return CancellationScope.nonCancellable(fn);
 }
 
 /** An outbox event with an id fixed by the workflow history, so retried writes record it once. */

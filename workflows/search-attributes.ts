@@ -6,4 +6,7 @@ export const FLOW = defineSearchAttributeKey('UsermodFlow', SearchAttributeType.
 export const INVITE_IDS = defineSearchAttributeKey('UsermodInviteIds', SearchAttributeType.KEYWORD_LIST);
 export const USER_IDS = defineSearchAttributeKey('UsermodUserIds', SearchAttributeType.KEYWORD_LIST);
 
-export const SEARCH_ATTRIBUTES = [FLOW, INVITE_IDS, USER_IDS];
+/** True while one of the run's compensations has been failing longer than the alert time (workflows/compensation.ts). */
+export const COMPENSATING = defineSearchAttributeKey('UsermodCompensating', SearchAttributeType.BOOL);
+
+export const SEARCH_ATTRIBUTES = [FLOW, INVITE_IDS, USER_IDS, COMPENSATING];

@@ -1,12 +1,12 @@
 import type { UpdateUserInput, UserDTO } from '../store';
-import { activities } from './activity-options';
+import { activities, undo } from './activity-options';
 import { event, runSaga } from './saga';
 
 /** Update users; if a later step fails, every field (and updated_at) is put back as it was. */
 export async function updateUsersWorkflow(input: { updates: UpdateUserInput[] }): Promise<UserDTO[]> {
   return runSaga(async (saga) => {
     const before = await activities.usersForUpdate(input.updates.map((u) => u.id));
-    saga.add('restore previous user fields', () => activities.restoreUserFields(before));
+    saga.add('restore previous user fields', () => undo.restoreUserFields(before));
     const users = await activities.updateUsers(input.updates);
     await activities.recordEvents(users.map((u) => event('user.updated', { id: u.id })));
     return users;
@@ -20,11 +20,11 @@ export async function updateUsersWorkflow(input: { updates: UpdateUserInput[] })
 export async function removeUserAccountWorkflow(input: { userId: string }): Promise<{ id: string }> {
   return runSaga(async (saga) => {
     const [user] = await activities.usersForUpdate([input.userId]);
-    saga.add('restore the user', () => activities.restoreUsers([{ id: user.id, updated_at: user.updated_at }]));
+    saga.add('restore the user', () => undo.restoreUsers([{ id: user.id, updated_at: user.updated_at }]));
     await activities.softDeleteUsers([user.id]);
 
     const logins = await activities.identitiesOfUser(user.id);
-    saga.add('recreate the logins', () => activities.recreateIdentities(logins));
+    saga.add('recreate the logins', () => undo.recreateIdentities(logins));
     await activities.deleteAuthIdentities(logins.map((l) => l.id));
 
     await activities.recordEvents([event('user.deleted', { id: user.id })]);
