@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { FlowPolicy } from '../workflows/policy';
 import { readLocalSecrets, secretsFile, type LocalSecrets } from './secrets';
 
 /** Everything usermod reads from the environment, in one place (README "Configuration"). */
@@ -60,6 +61,22 @@ export interface Config {
     /** Expired and revoked invites older than this are purged; 0 keeps them. */
     retentionSeconds: number;
   };
+  /** How long flows try (fixed into the worker's workflow bundle): workflows/policy.ts. */
+  flows: FlowPolicy;
+  reconciler: {
+    /** How often the reconciler schedule runs; 0: no schedule. */
+    intervalSeconds: number;
+    /** Report what it would repair without repairing it. */
+    dryRun: boolean;
+    /** Leftovers younger than this are left alone (a flow may still be about to own them). */
+    graceSeconds: number;
+  };
+  metrics: {
+    /** GET /metrics on its own port for a worker run without the API (0: none). */
+    workerPort: number;
+    /** Port of the Temporal SDK's Prometheus exporter on 127.0.0.1 (0: a free one); read through /metrics. */
+    sdkPort: number;
+  };
   codecServer: {
     port: number;
     /** When set, /encode and /decode need `Authorization: Bearer <token>` or the `/<token>/decode` path. */
@@ -78,6 +95,12 @@ function int(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+function positive(name: string, fallback: number): number {
+  const n = int(name, fallback);
+  if (n === 0) throw new ConfigError(`${name} must be at least 1`);
   return n;
 }
 
@@ -185,6 +208,20 @@ export function loadConfig(): Config {
       intervalSeconds: int('INVITE_EXPIRY_INTERVAL', 3600),
       batchSize: int('INVITE_EXPIRY_BATCH', 500),
       retentionSeconds: int('INVITE_RETENTION', 0),
+    },
+    flows: {
+      forwardBudgetSeconds: positive('USERMOD_FORWARD_BUDGET_SECONDS', 300),
+      compensationAlertSeconds: positive('USERMOD_COMPENSATION_ALERT_SECONDS', 60),
+      maxRetryIntervalSeconds: positive('USERMOD_RETRY_MAX_INTERVAL_SECONDS', 30),
+    },
+    reconciler: {
+      intervalSeconds: int('RECONCILE_INTERVAL', 600),
+      dryRun: bool('RECONCILE_DRY_RUN', false),
+      graceSeconds: int('RECONCILE_GRACE_SECONDS', 300),
+    },
+    metrics: {
+      workerPort: int('WORKER_METRICS_PORT', 0),
+      sdkPort: int('SDK_METRICS_PORT', 0),
     },
     codecServer: {
       port: int('CODEC_SERVER_PORT', 8888),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, type LogEntry, type LogLevel, type Worker } from '@temporalio/worker';
+import { oneLine } from '../infra/runtime';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import type { DeliverySettings } from '../activities/delivery';
 import type { MailMessage } from '../delivery/transport';
@@ -11,11 +12,32 @@ import { createWorker } from '../worker/worker';
 import type { UsermodClient } from '../client';
 import { usermodDataConverter } from '../codec/aes-gcm-codec';
 
-// Workers log through the SDK runtime: errors only (expected refusals print nothing); TEST_LOG_LEVEL raises it.
+// Workers log through the SDK runtime, one line per entry: errors only (expected refusals print nothing);
+// TEST_LOG_LEVEL raises it. Every entry is also kept, so a test can check an ERROR a flow must log (and
+// declare it expected, so it does not print).
+interface SdkLogs {
+  entries: LogEntry[];
+  expected: RegExp[];
+}
+const sdkLogs: SdkLogs = ((globalThis as { __usermodSdkLogs?: SdkLogs }).__usermodSdkLogs ??= { entries: [], expected: [] });
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 try {
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
+  const level = (process.env.TEST_LOG_LEVEL ?? 'ERROR').toUpperCase() as LogLevel;
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => {
+      if (sdkLogs.entries.push(entry) > 5000) sdkLogs.entries.splice(0, 1000);
+      if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(level)) return;
+      if (entry.level !== 'ERROR' || !sdkLogs.expected.some((re) => re.test(entry.message))) oneLine(entry);
+    }),
+  });
 } catch {
   /* already installed by an earlier test file in this process */
+}
+
+/** The SDK log entries so far whose message matches; `expect` also keeps such ERRORs from printing. */
+export function sdkLog(pattern: RegExp, options: { expect?: boolean } = {}): LogEntry[] {
+  if (options.expect) sdkLogs.expected.push(pattern);
+  return sdkLogs.entries.filter((e) => pattern.test(e.message));
 }
 
 export const testCodecKeys = [{ id: 'test-key', key: Buffer.alloc(32, 9) }];

@@ -1,0 +1,216 @@
+// The fault suite's CI variant (npm run chaos runs the long one): a real PostgreSQL stopped while flows
+// run and while their compensations run, for longer than the forward budget, then started again.
+// Every flow must end completed or fully undone, and the runs must say so while they wait.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../activities';
+import { acceptInvite, createInvites, createUserAccount, createUsers, removeUserAccount, resendInvites, revokeInvites, updateUsers, type UsermodClient } from '../client';
+import { projectRoot } from '../config';
+import { createDatabase } from '../infra/postgres-admin';
+import { freePort } from '../infra/free-port';
+import { migrate } from '../infra/migrate';
+import { startRestartablePostgres, type RestartablePostgres } from '../chaos/postgres';
+import { compensationAlerts, renderMetrics, watchCompensations } from '../metrics';
+import { createStore, type Store } from '../store';
+import { createPrisma, type PrismaClient } from '../store/prisma';
+import { bundleWorkflows, createWorker } from '../worker/worker';
+import { acceptInviteWorkflow } from '../workflows/accept-invite';
+import type { FlowPolicy } from '../workflows/policy';
+import { sdkLog, snapshot, testDataConverter, testDeps, testInviteTokens, uniqueEmail } from './harness';
+
+// Seconds, not minutes: the forward budget is a worker setting (workflows/policy.ts).
+const POLICY: FlowPolicy = { forwardBudgetSeconds: 3, compensationAlertSeconds: 2, maxRetryIntervalSeconds: 1 };
+const OUTAGE_MS = 10_000; // longer than the forward budget plus the alert time
+
+let pg: RestartablePostgres;
+let prisma: PrismaClient;
+let store: Store;
+let connection: Connection;
+let native: NativeConnection;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+let ctx: UsermodClient;
+let overrides: Partial<Activities> = {};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PASSWORD = 'correct horse battery';
+
+beforeAll(async () => {
+  pg = await startRestartablePostgres(await freePort());
+  const url = await createDatabase(pg.adminUrl, 'usermod');
+  await migrate(url, join(projectRoot, 'prisma', 'migrations'));
+  prisma = createPrisma(url);
+  store = createStore(prisma);
+  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
+  const real = createActivities(testDeps(store));
+  // The real activities on this test's database; a test replaces some of them while it runs.
+  type Fn = (...a: unknown[]) => Promise<unknown>;
+  const fn = (name: string) => ((overrides as Record<string, Fn>)[name] ?? (real as unknown as Record<string, Fn>)[name]);
+  const activities = Object.fromEntries(Object.keys(real).map((name) => [name, (...args: unknown[]) => fn(name)(...args)])) as unknown as Activities;
+  const taskQueue = `outage-${randomUUID()}`;
+  worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: await bundleWorkflows(POLICY), dataConverter: testDataConverter });
+  running = worker.run();
+  ctx = { client, taskQueue, jwtSecret: testInviteTokens.secret };
+  watchCompensations(client);
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await native?.close();
+  await connection?.close();
+  await prisma?.$disconnect();
+  await pg?.destroy();
+});
+
+afterEach(async () => {
+  overrides = {};
+  if (!pg.running) await pg.start();
+});
+
+/** Every message of a failure chain (what Temporal keeps in history): no host:port, no paths, no Prisma excerpt. */
+function messages(err: unknown): string[] {
+  const out: string[] = [];
+  for (let e: unknown = err; e instanceof Error; e = e.cause) out.push(e.message);
+  return out;
+}
+
+const settle = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+
+async function compensatingRuns(): Promise<number> {
+  const { count } = await client.workflow.count(`UsermodCompensating = true AND ExecutionStatus = "Running" AND TaskQueue = "${ctx.taskQueue}"`);
+  return count;
+}
+
+test('the database stops after the first steps and stays away through the compensations: every flow ends fully undone', async () => {
+  // What the flows start from, made while the database is up.
+  const [toAccept1, toAccept2, toResend, toRevoke] = await createInvites(ctx, [uniqueEmail('a1'), uniqueEmail('a2'), uniqueEmail('rs'), uniqueEmail('rv')].map((email) => ({ email })));
+  const [toUpdate] = await createUsers(ctx, [{ email: uniqueEmail('upd'), first_name: 'Before' }]);
+  const { user: toRemove } = await createUserAccount(ctx, { email: uniqueEmail('rm'), password: PASSWORD });
+  const before = await snapshot(prisma);
+  sdkLog(/compensation still failing/, { expect: true });
+
+  // The first flow to reach its last step stops the database: every flow is then either inside a
+  // step (its retries outlive the forward budget) or undoing with the database away.
+  let stopped: Promise<void> | undefined;
+  overrides.recordEvents = async (events) => {
+    stopped ??= pg.stop();
+    await stopped;
+    return createActivities(testDeps(store)).recordEvents(events);
+  };
+  const flows = [
+    acceptInvite(ctx, { token: toAccept1.token, password: PASSWORD }),
+    acceptInvite(ctx, { token: toAccept2.token, password: PASSWORD }),
+    createUsers(ctx, [{ email: uniqueEmail('new') }, { email: uniqueEmail('new') }]),
+    createUserAccount(ctx, { email: uniqueEmail('acct'), password: PASSWORD }),
+    createInvites(ctx, [{ email: uniqueEmail('inv') }]),
+    updateUsers(ctx, [{ id: toUpdate.id, first_name: 'After' }]),
+    removeUserAccount(ctx, toRemove.id),
+    resendInvites(ctx, [toResend.id]),
+    revokeInvites(ctx, [toRevoke.id]),
+  ].map((p) => settle<unknown>(p));
+
+  // While the database is away, the runs whose undo keeps failing say so, and /metrics shows them.
+  const deadline = Date.now() + OUTAGE_MS;
+  while (!stopped && Date.now() < deadline) await sleep(100);
+  expect(stopped).toBeDefined();
+  await stopped;
+  const outageStart = Date.now();
+  let flagged = 0;
+  let memo: Record<string, unknown> | undefined;
+  while (Date.now() - outageStart < OUTAGE_MS) {
+    flagged = Math.max(flagged, await compensatingRuns());
+    if (flagged && !memo) {
+      const [run] = await collect(client.workflow.list({ query: `UsermodCompensating = true AND TaskQueue = "${ctx.taskQueue}"` }));
+      if (run) memo = (await client.workflow.getHandle(run.workflowId, run.runId).describe()).memo;
+    }
+    await sleep(500);
+  }
+  expect(memo?.compensation).toMatch(/^".+" not done since .+; retrying until it succeeds$/);
+  expect(flagged).toBeGreaterThan(0);
+  // ...and each logs one ERROR line naming its run.
+  const alerts = sdkLog(/compensation still failing/).filter((e) => e.meta?.taskQueue === ctx.taskQueue);
+  expect(alerts.length).toBeGreaterThan(0);
+  expect(alerts[0].meta).toMatchObject({ runId: expect.any(String), workflowId: expect.any(String), compensation: expect.any(String) });
+  expect(alerts[0].level).toBe('ERROR');
+  expect((await compensationAlerts.get()).values.reduce((n, v) => n + v.value, 0)).toBeGreaterThan(0);
+  expect(await renderMetrics()).toMatch(/^usermod_compensations_retrying [1-9]/m);
+  await pg.start();
+
+  const results = await Promise.all(flows);
+  for (const r of results) {
+    expect(r.ok).toBe(false);
+    const err = (r as { error: unknown }).error;
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    for (const m of messages(err)) {
+      expect(m).not.toMatch(/\d+\.\d+\.\d+\.\d+:\d+|localhost:\d+|\.ts:\d+|Invalid `prisma/);
+    }
+  }
+  // Nothing half done: the database is exactly as before, and no run is left flagged.
+  expect(await snapshot(prisma)).toEqual(before);
+  const flaggedAfter = await client.workflow.count(`UsermodCompensating = true AND TaskQueue = "${ctx.taskQueue}"`);
+  expect(flaggedAfter.count).toBe(0);
+});
+
+test('past the commit point nothing fails the flow: a bounced invite is marked failed once the database is back', async () => {
+  const email = uniqueEmail('bounce');
+  overrides.sendInvite = async () => {
+    await pg.stop();
+    throw ApplicationFailure.create({ type: 'delivery_permanent', message: 'mailbox unavailable', nonRetryable: true });
+  };
+  const created = settle<Awaited<ReturnType<typeof createInvites>>>(createInvites(ctx, [{ email }]));
+  await sleep((POLICY.forwardBudgetSeconds + 3) * 1000);
+  await pg.start();
+  const r = await created;
+  expect(r.ok).toBe(true);
+  if (!r.ok) throw r.error;
+  const [invite] = r.value;
+  expect(await store.retrieveInvite(invite.id)).toMatchObject({ email, delivery_status: 'failed' });
+  const failedEvents = (await store.listEvents({ name: 'invite.delivery_failed' })).filter((e) => e.payload.id === invite.id);
+  expect(failedEvents).toHaveLength(1);
+  expect((await store.listEvents({ name: 'invite.created' })).filter((e) => e.payload.id === invite.id)).toHaveLength(1);
+});
+
+test('a data error (a NUL byte) fails at once, in one attempt, with a clean message', async () => {
+  const before = await snapshot(prisma);
+  const r = await settle(createUsers(ctx, [{ email: uniqueEmail('nul'), first_name: 'a\u0000b' }]));
+  expect(r.ok).toBe(false);
+  expect((r as { error: unknown }).error).toMatchObject({
+    type: 'invalid_data',
+    message: 'The database refused the data (22021): invalid byte sequence for encoding "UTF8": 0x00',
+  });
+  expect(await snapshot(prisma)).toEqual(before);
+});
+
+test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a failed one and ends cancelled', async () => {
+  const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel') }]);
+  const before = await snapshot(prisma);
+  let reachedLink!: () => void;
+  const atLink = new Promise<void>((r) => (reachedLink = r));
+  overrides.linkIdentity = async (authIdentityId, userId) => {
+    reachedLink();
+    await sleep(1500); // the cancel arrives while this step runs; the flow waits for it, then undoes
+    return createActivities(testDeps(store)).linkIdentity(authIdentityId, userId);
+  };
+  const result = settle(acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
+  await atLink;
+  const [run] = await collect(client.workflow.list({ query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${acceptInviteWorkflow.name}" AND ExecutionStatus = "Running"` }));
+  await client.workflow.getHandle(run.workflowId).cancel();
+  const r = await result;
+  expect(r.ok).toBe(false);
+  expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
+  expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
+  expect(await snapshot(prisma)).toEqual(before);
+});
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
