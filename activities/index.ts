@@ -1,15 +1,19 @@
+import type { Client } from '@temporalio/client';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 import { authActivities } from './auth';
 import { classifiedFailures } from './failures';
 import { deliveryActivities, type DeliverySettings } from './delivery';
 import { inviteActivities, type InviteTokenSettings } from './invites';
+import { reconcileActivities } from './reconcile';
 import { userActivities } from './users';
 
 export interface ActivityDeps {
   store: Store;
   inviteTokens: InviteTokenSettings;
   delivery: DeliverySettings;
+  /** The worker's Temporal client: the reconciler reads runs and resets terminated ones with it. */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -23,6 +27,10 @@ export function createActivities(deps: ActivityDeps) {
     ...inviteActivities(store, inviteTokens),
     ...authActivities(store),
     ...deliveryActivities(store, inviteTokens, delivery),
+    ...reconcileActivities(store, () => {
+      if (!deps.temporal) throw new Error('the reconciler needs a Temporal client in the activities (ActivityDeps.temporal)');
+      return deps.temporal;
+    }),
     expireDueInvites: store.expireDueInvites,
     purgeInvites: store.purgeInvites,
   };

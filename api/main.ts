@@ -8,12 +8,14 @@ import { readiness } from './health';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { buildApi } from './server';
+import { watchCompensations } from '../metrics';
 
 export async function startApi(opts: { config: Config; databaseUrl: string; temporalAddress: string }) {
   const { config } = opts;
   const prisma = createPrisma(opts.databaseUrl);
   const usermod = await connectClient(config, opts.temporalAddress);
   const store = createStore(prisma);
+  watchCompensations(usermod.client);
   const health = readiness({
     ping: () => prisma.$queryRaw`SELECT 1`,
     store,

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { logger } from '../infra/logger';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
+import { metricsRoutes } from './metrics';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
@@ -34,6 +35,7 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', ...h });
     },
   );
+  metricsRoutes(app);
   app.get('/health/live', { schema: { tags: ['health'], summary: 'Liveness: 200 while the process serves requests' } }, async () => ({ status: 'ok' }));
   authRoutes(app, ctx);
   inviteRoutes(app, ctx);

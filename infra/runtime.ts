@@ -48,9 +48,13 @@ export function installRuntime(s: RuntimeSettings): boolean {
     Runtime.install({
       logger: new DefaultLogger(s.logLevel, oneLine),
       ...(s.shutdownSignals ? { shutdownSignals: s.shutdownSignals } : {}),
-      ...(s.sdkMetricsPort
-        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${s.sdkMetricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true } } } }
-        : {}),
+      telemetryOptions: {
+        // The native core's own warnings go through the same one-line logger, not straight to stderr.
+        logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+        ...(s.sdkMetricsPort
+          ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${s.sdkMetricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true } } }
+          : {}),
+      },
     });
   } catch {
     return false;

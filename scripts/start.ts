@@ -4,7 +4,6 @@
 // failure stops what was already started and prints one line naming the cause.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, projectRoot, type Config } from '../config';
 import { ensureLocalSecrets } from '../config/secrets';
 import { openAppDatabase } from '../infra/database';
@@ -17,6 +16,8 @@ import { startDevServer, waitForTemporal } from '../infra/temporal-server';
 import { parseCodecKeys } from '../codec/aes-gcm-codec';
 import { buildCodecServer } from '../codec/server';
 import { runWorker } from '../worker/main';
+import { installRuntime } from '../infra/runtime';
+import { freePort } from '../infra/free-port';
 import { startApi } from '../api/main';
 
 /** What a running `npm start` records, so the next one can stop what a killed one left behind. */
@@ -115,11 +116,12 @@ function withTimeout<T>(p: Promise<T>, ms: number, component: string, reason: st
 }
 
 async function main() {
-  // The SDK would drain workers on signals by itself; usermod stops the whole stack in order instead.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const dataDir = resolve(projectRoot, process.env.USERMOD_DATA_DIR || '.data');
   ensureLocalSecrets(dataDir);
   const config = loadConfig();
+  // The SDK would drain workers on signals by itself; usermod stops the whole stack in order instead.
+  // Its Prometheus metrics are served on the API's /metrics with usermod's own.
+  installRuntime({ logLevel: 'WARN', shutdownSignals: [], sdkMetricsPort: config.metrics.sdkPort || (await freePort()) });
 
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {

@@ -4,6 +4,7 @@ import { newId } from './ids';
 import { inviteStore } from './invites';
 import type { PrismaClient } from './prisma';
 import { userStore } from './users';
+import { reconcileStore } from './reconcile';
 
 export * from './errors';
 export type { UserDTO, CreateUserInput, UpdateUserInput, UserFilters } from './users';
@@ -11,6 +12,7 @@ export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, InviteRo
 export type { AuthIdentityDTO } from './auth';
 export type { EventInput, EventDTO } from './events';
 export type { ListConfig } from './list-options';
+export type { ClaimedInvite, ClaimLeftovers } from './reconcile';
 
 /** The one Prisma-backed store every activity and read path goes through. */
 export function createStore(prisma: PrismaClient) {
@@ -19,6 +21,7 @@ export function createStore(prisma: PrismaClient) {
     ...inviteStore(prisma),
     ...authStore(prisma),
     ...eventStore(prisma),
+    ...reconcileStore(prisma),
   };
 }
 

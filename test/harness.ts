@@ -29,6 +29,7 @@ try {
       if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(level)) return;
       if (entry.level !== 'ERROR' || !sdkLogs.expected.some((re) => re.test(entry.message))) oneLine(entry);
     }),
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
   });
 } catch {
   /* already installed by an earlier test file in this process */

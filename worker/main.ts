@@ -9,9 +9,14 @@ import { logger } from '../infra/logger';
 import { failStartup, standaloneTargets } from '../infra/standalone';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { ensureInviteExpirySchedule } from '../schedules/invite-expiry';
+import { ensureReconcileSchedule } from '../schedules/reconcile';
+import { freePort } from '../infra/free-port';
+import { installRuntime } from '../infra/runtime';
+import { serveMetrics, watchCompensations } from '../metrics';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { bundleWorkflows, createWorker } from './worker';
+import { ensureSearchAttributes } from './search-attributes';
 
 export function mailTransport(config: Config): MailTransport {
   return config.mail.transport === 'smtp' ? smtpTransport(config.mail.smtpUrl!, config.mail.from) : fileTransport(config.mail.outboxFile);
@@ -25,6 +30,8 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
   const connection = await NativeConnection.connect(connectionOptions);
   const clientConnection = await Connection.connect(connectionOptions);
   try {
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
+    await ensureSearchAttributes(client, config.temporal.namespace);
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -33,25 +40,35 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
         store: createStore(prisma),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
         delivery: { transport: mailTransport(config), acceptUrl: config.invites.acceptUrl, resetUrl: config.invites.resetUrl },
+        temporal: client,
       }),
-      workflowBundle: await bundleWorkflows(),
+      workflowBundle: await bundleWorkflows(config.flows),
       dataConverter,
     });
     // Every worker start brings the expiry schedule to the configured spec (idempotent).
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
     const scheduleId = await ensureInviteExpirySchedule(client, {
       taskQueue: config.temporal.taskQueue,
       intervalSeconds: config.expiry.intervalSeconds,
       batchSize: config.expiry.batchSize,
       retentionSeconds: config.expiry.retentionSeconds,
     });
+    const reconcileScheduleId = await ensureReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, ...config.reconciler });
+    // The compensations gauge on /metrics reads Temporal's visibility: flows flagged UsermodCompensating.
+    watchCompensations(client);
+    const metricsServer = config.metrics.workerPort ? await serveMetrics(config.metrics.workerPort) : undefined;
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info(
-      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, mail: config.mail.transport, schedule: scheduleId },
+      {
+        taskQueue: config.temporal.taskQueue,
+        namespace: config.temporal.namespace,
+        mail: config.mail.transport,
+        schedules: [scheduleId, reconcileScheduleId].filter(Boolean),
+        ...(metricsServer ? { metrics: `http://127.0.0.1:${config.metrics.workerPort}/metrics` } : {}),
+      },
       'worker running',
     );
     // Worker.run() resolves after a graceful drain; the SDK's runtime handles SIGINT/SIGTERM for it.
-    await worker.run();
+    await worker.run().finally(() => metricsServer?.close());
   } finally {
     await clientConnection.close();
     await connection.close();
@@ -66,5 +83,9 @@ if (require.main === module) {
   } catch (err) {
     failStartup('the worker', err);
   }
-  runWorker(standaloneTargets(config, 'the worker')).catch((err) => failStartup('the worker', err));
+  const targets = standaloneTargets(config, 'the worker');
+  (async () => {
+    installRuntime({ logLevel: 'WARN', sdkMetricsPort: config.metrics.sdkPort || (await freePort()) });
+    await runWorker(targets);
+  })().catch((err) => failStartup('the worker', err));
 }

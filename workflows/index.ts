@@ -7,3 +7,4 @@ export { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from './em
 export { expireInvitesWorkflow } from './expire-invites';
 export { updateUsersWorkflow, removeUserAccountWorkflow } from './users';
 export { requestPasswordResetWorkflow } from './password-reset';
+export { reconcileWorkflow } from './reconcile';

@@ -1,0 +1,129 @@
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { ClaimedInvite, ClaimLeftovers, EventInput, Store } from '../store';
+import { reconcilerFindings, reconcilerRepairs } from '../metrics/registry';
+
+/** The flows that undo what they did when they fail: a terminated run of one of them may have left rows. */
+export const SAGA_FLOWS = [
+  'acceptInviteWorkflow',
+  'createInvitesWorkflow',
+  'createUserAccountWorkflow',
+  'createUsersWorkflow',
+  'deleteInvitesWorkflow',
+  'refreshInviteTokensWorkflow',
+  'registerEmailpassWorkflow',
+  'removeUserAccountWorkflow',
+  'updateEmailpassPasswordWorkflow',
+  'updateUsersWorkflow',
+] as const;
+
+export interface ReconcileInput {
+  /** Report what would be repaired; change nothing and record nothing. */
+  dryRun: boolean;
+  /** Leave claims younger than this alone. */
+  graceSeconds: number;
+  /** How far back to look for terminated runs (Temporal keeps closed runs for the namespace's retention). */
+  lookbackSeconds?: number;
+  /** At most this many findings of each kind per run. */
+  limit?: number;
+}
+
+/** A run an operator terminated (or that timed out) before it could finish or undo what it did. */
+export interface ClosedRun {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  status: string;
+}
+
+/** An invite claimed by an accept run that is over without having completed, and what that run left. */
+export interface OrphanClaim {
+  invite: ClaimedInvite;
+  acceptRunStatus: string;
+  leftovers: ClaimLeftovers;
+}
+
+export interface Leftovers {
+  runs: ClosedRun[];
+  claims: OrphanClaim[];
+}
+
+/** The event a repair records; its id is derived from what was repaired, so a repair is recorded once. */
+export const runRepairEventId = (runId: string) => `evt_reconcile_run_${runId}`;
+export const claimRepairEventId = (inviteId: string, acceptRun: string) => `evt_reconcile_claim_${inviteId}_${acceptRun}`;
+
+async function runStatus(client: Client, workflowId: string): Promise<{ status: string; runId?: string }> {
+  try {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    return { status: d.status.name, runId: d.runId };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { status: 'NOT_FOUND' };
+    throw err;
+  }
+}
+
+/** The reconciler's activities: it needs the worker's Temporal client besides the store. */
+export function reconcileActivities(store: Store, temporal: () => Client) {
+  return {
+    /** What no running flow owns: terminated runs of saga flows not yet repaired, and orphaned invite claims. */
+    async findLeftovers(input: ReconcileInput & { taskQueue: string }): Promise<Leftovers> {
+      const client = temporal();
+      const limit = input.limit ?? 100;
+      const since = new Date(Date.now() - (input.lookbackSeconds ?? 7 * 86_400) * 1000).toISOString();
+      const types = SAGA_FLOWS.map((t) => `'${t}'`).join(', ');
+      const query = `TaskQueue = '${input.taskQueue}' AND WorkflowType IN (${types}) AND ExecutionStatus IN ('Terminated', 'TimedOut') AND CloseTime > '${since}'`;
+      const runs: ClosedRun[] = [];
+      for await (const w of client.workflow.list({ query })) {
+        if (runs.length >= limit) break;
+        if ((await store.existingEventIds([runRepairEventId(w.runId)])).length) continue;
+        runs.push({ workflowId: w.workflowId, runId: w.runId, workflowType: w.type, status: w.status.name });
+      }
+
+      const claims: OrphanClaim[] = [];
+      const claimedBefore = new Date(Date.now() - input.graceSeconds * 1000);
+      for (const invite of await store.claimedInvitesWithoutUser(claimedBefore, limit)) {
+        const run = await runStatus(client, invite.accepted_by);
+        // A running accept owns its claim; a completed one left what it meant to (the user was then removed).
+        if (run.status === 'RUNNING' || run.status === 'COMPLETED') continue;
+        // A terminated run found above is undone by its own compensations, claim included.
+        if (runs.some((r) => r.workflowId === invite.accepted_by)) continue;
+        claims.push({ invite, acceptRunStatus: run.status, leftovers: await store.claimLeftovers(invite) });
+      }
+      if (runs.length) reconcilerFindings.inc({ kind: 'terminated_run' }, runs.length);
+      if (claims.length) reconcilerFindings.inc({ kind: 'orphan_claim' }, claims.length);
+      return { runs, claims };
+    },
+
+    /**
+     * Undo a terminated run through its own compensations: reset it to its last completed workflow task
+     * (a new run replays its history and carries on from there), then cancel that run, which undoes every
+     * step the saga had registered and ends Cancelled. Idempotent: a second call only cancels again.
+     */
+    async compensateClosedRun(workflowId: string, runId: string): Promise<{ resetRunId: string | null }> {
+      const client = temporal();
+      const latest = await runStatus(client, workflowId);
+      if (latest.runId && latest.runId !== runId) {
+        if (latest.status === 'RUNNING') await client.workflow.getHandle(workflowId, latest.runId).cancel();
+        return { resetRunId: latest.runId };
+      }
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const lastTask = [...(history.events ?? [])].reverse().find((e) => e.workflowTaskCompletedEventAttributes);
+      if (!lastTask?.eventId) return { resetRunId: null }; // terminated before its first step: nothing to undo
+      const { runId: resetRunId } = await client.workflowService.resetWorkflowExecution({
+        namespace: client.options.namespace,
+        workflowExecution: { workflowId, runId },
+        workflowTaskFinishEventId: lastTask.eventId,
+        reason: 'usermod reconciler: undo what a terminated run left',
+        requestId: `usermod-reconcile-${runId}`,
+      });
+      await client.workflow.getHandle(workflowId, resetRunId).cancel();
+      return { resetRunId };
+    },
+
+    /** Record a repair as an event (once: its id is the repair's), and count it. */
+    async recordRepair(kind: 'terminated_run' | 'orphan_claim', event: EventInput): Promise<void> {
+      if ((await store.existingEventIds([event.id])).length) return;
+      await store.recordEvents([event]);
+      reconcilerRepairs.inc({ kind });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { createActivities, type Activities } from '../activities';
+import { acceptInvite, createInvites, type UsermodClient } from '../client';
+import { acceptInviteWorkflow } from '../workflows/accept-invite';
+import { reconcileWorkflow, type ReconcileResult } from '../workflows/reconcile';
+import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
+
+let h: Harness;
+let real: Activities;
+beforeAll(async () => {
+  h = await openHarness();
+  // The reconciler's activities need the worker's Temporal client.
+  real = createActivities(testDeps(h.store, { temporal: h.client }));
+});
+afterAll(() => h.close());
+
+const PASSWORD = 'correct horse battery';
+const reconcilerActivities = () => ({ findLeftovers: real.findLeftovers, compensateClosedRun: real.compensateClosedRun, recordRepair: real.recordRepair });
+
+function reconcile(ctx: UsermodClient, dryRun: boolean): Promise<ReconcileResult> {
+  return ctx.client.workflow.execute(reconcileWorkflow, { taskQueue: ctx.taskQueue, workflowId: `reconcile-${randomUUID()}`, args: [{ dryRun, graceSeconds: 0 }] });
+}
+
+/** A linkIdentity that waits at the accept's last step until released; then it fails (it never links). */
+function holdAtLink() {
+  let reach!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const linkIdentity: Activities['linkIdentity'] = async () => {
+    reach();
+    await released;
+    throw ApplicationFailure.nonRetryable('released without linking', 'injected');
+  };
+  return { linkIdentity, reached, release };
+}
+
+async function runningAccept(ctx: UsermodClient, inviteId: string): Promise<string> {
+  for await (const w of ctx.client.workflow.list({ query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${acceptInviteWorkflow.name}" AND ExecutionStatus = "Running"` })) {
+    if (w.workflowId.includes(inviteId)) return w.workflowId;
+  }
+  throw new Error('no running accept');
+}
+
+test("a terminated accept's leftovers are undone through its own compensations; a dry run only reports; a second run finds nothing", async () => {
+  const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('term') }]));
+  const before = await snapshot(h.prisma);
+
+  const hold = holdAtLink();
+  const workflowId = await h.withWorker(
+    async (ctx) => {
+      void acceptInvite(ctx, { token: invite.token, password: PASSWORD }).catch(() => undefined);
+      await hold.reached;
+      const id = await runningAccept(ctx, invite.id);
+      // An operator terminates the run: no compensation runs; its claim, login and user stay.
+      await ctx.client.workflow.getHandle(id).terminate('operator');
+      hold.release();
+      return id;
+    },
+    { linkIdentity: hold.linkIdentity },
+  );
+  expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
+  expect(await h.prisma.user.count({ where: { email: invite.email } })).toBe(1);
+
+  const dry = await h.withWorker((ctx) => reconcile(ctx, true), reconcilerActivities());
+  expect(dry.runs).toEqual([expect.objectContaining({ workflowId, workflowType: 'acceptInviteWorkflow' })]);
+  expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
+  expect(await h.store.listEvents({ name: 'reconciler.run_compensated' })).toEqual([]);
+
+  await h.withWorker(async (ctx) => {
+    const done = await reconcile(ctx, false);
+    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
+    // The reset run replays the terminated one, is cancelled, and undoes every step it had registered.
+    const err = await ctx.client.workflow.getHandle(workflowId, done.runs[0].resetRunId!).result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  }, reconcilerActivities());
+
+  const after = await snapshot(h.prisma);
+  const repairs = after.events.filter((e) => e.name === 'reconciler.run_compensated');
+  expect(repairs).toHaveLength(1);
+  expect(repairs[0].payload).toMatchObject({ workflow_id: workflowId, flow: 'acceptInviteWorkflow' });
+  expect({ ...after, events: after.events.filter((e) => e.name !== 'reconciler.run_compensated') }).toEqual(before);
+
+  const again = await h.withWorker((ctx) => reconcile(ctx, false), reconcilerActivities());
+  expect(again).toMatchObject({ runs: [], claims: [] });
+});
+
+test('an invite claimed by an accept that failed without undoing is released, with its user and login; a running accept is left alone', async () => {
+  const [orphaned, inFlight] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('orph') }, { email: uniqueEmail('busy') }]));
+  const before = await snapshot(h.prisma);
+
+  // An accept whose compensations did nothing (as when they used to give up): claim, login and user stay.
+  const noUndo = async () => undefined;
+  await h.withWorker((ctx) => acceptInvite(ctx, { token: orphaned.token, password: PASSWORD }).catch(() => undefined), {
+    linkIdentity: async () => {
+      throw ApplicationFailure.nonRetryable('injected failure at link', 'injected');
+    },
+    releaseInviteClaim: noUndo,
+    deleteUsers: noUndo,
+    deleteAuthIdentity: noUndo,
+    unlinkIdentity: noUndo,
+  });
+  expect(await h.store.retrieveInvite(orphaned.id)).toMatchObject({ accepted: true });
+
+  // The reconciler runs while another accept is in flight, between its claim and its link.
+  const hold = holdAtLink();
+  const { result, inFlightClaim } = await h.withWorker(
+    async (ctx) => {
+      const outcome = acceptInvite(ctx, { token: inFlight.token, password: PASSWORD }).catch(() => undefined);
+      await hold.reached;
+      const r = await reconcile(ctx, false);
+      const claim = await h.store.retrieveInvite(inFlight.id);
+      hold.release();
+      await outcome;
+      return { result: r, inFlightClaim: claim };
+    },
+    { ...reconcilerActivities(), linkIdentity: hold.linkIdentity },
+  );
+  expect(result.claims).toEqual([expect.objectContaining({ inviteId: orphaned.id, deletedUsers: [expect.any(String)], deletedLogins: [expect.any(String)] })]);
+  expect(inFlightClaim).toMatchObject({ accepted: true }); // the running accept's claim was not touched
+
+  // The orphan is as it was before its accept (its updated_at aside: the claim's previous one is unknown).
+  const after = await snapshot(h.prisma);
+  const row = (s: typeof before) => ({ ...s.invites.find((i) => i.id === orphaned.id), updated_at: undefined });
+  expect(row(after)).toEqual(row(before));
+  expect(after.users.filter((u) => u.email === orphaned.email)).toEqual([]);
+  expect(after.providerIdentities.filter((p) => p.entity_id === orphaned.email)).toEqual([]);
+  expect(after.events.filter((e) => e.name === 'reconciler.claim_released')).toEqual([
+    expect.objectContaining({ payload: expect.objectContaining({ invite_id: orphaned.id, accept_run_status: 'FAILED' }) }),
+  ]);
+  // The in-flight accept, once it failed on its own, undid itself: nothing of it is left either.
+  expect(after.invites.find((i) => i.id === inFlight.id)).toMatchObject({ accepted: false });
+});
