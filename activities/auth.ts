@@ -1,6 +1,6 @@
 import type { AuthIdentityDTO, Store } from '../store';
 import { EMAILPASS } from '../store/auth';
-import { invalidData, notFound } from '../store/errors';
+import { invalidData, notFound } from '../domain/errors';
 import { normalizeEmail } from '../store/validation';
 
 export function authActivities(store: Store) {

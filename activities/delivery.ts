@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { signInviteToken, type InviteTokenClaims } from '../auth/invite-token';
-import { PermanentDeliveryError, type MailTransport } from '../delivery/transport';
+import { PermanentDeliveryError, type MailTransport } from './mail-transport';
 import type { Store } from '../store';
 import { normalizeEmail } from '../store/validation';
 import { signResetToken } from '../auth/reset-token';

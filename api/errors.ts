@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { UsermodError, type ErrorType } from '../store/errors';
+import { UsermodError, type ErrorType } from '../domain/errors';
 
 export const STATUS: Record<ErrorType, number> = {
   not_found: 404,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidData } from '../store/errors';
+import { invalidData } from '../domain/errors';
 
 /** Medusa's request-validation messages: `Invalid request: Field 'email' is required`, at most 3 issues. */
 export function formatIssues(issues: z.core.$ZodIssue[]): string {

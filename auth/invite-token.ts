@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { unauthorized } from '../store/errors';
+import { unauthorized } from '../domain/errors';
 
 /**
  * What an invite token is made of. A token is re-derivable from its claims and the secret (HS256 is

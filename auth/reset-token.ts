@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { unauthorized } from '../store/errors';
+import { unauthorized } from '../domain/errors';
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 export const RESET_TOKEN_TTL_SECONDS = 15 * 60;

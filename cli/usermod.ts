@@ -7,9 +7,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { acceptLink } from '../activities/delivery';
 import { connectClient, createInvites, createUserAccount, createUsers, resendInvites, type InviteWithToken } from '../client';
 import { loadConfig } from '../config';
-import { appDatabaseUrl } from '../infra/database';
+import { appDatabaseUrl } from '../devstack/database';
 import { createStore } from '../store';
-import { UsermodError, invalidData } from '../store/errors';
+import { UsermodError, invalidData } from '../domain/errors';
 import { createPrisma } from '../store/prisma';
 
 const config = loadConfig();

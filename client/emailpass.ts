@@ -1,6 +1,6 @@
 import { checkPassword, hashPassword, verifyPassword } from '../auth/password';
 import type { Store } from '../store';
-import { invalidData, unauthorized } from '../store/errors';
+import { invalidData, unauthorized } from '../domain/errors';
 import { email as emailSchema, parse } from '../store/validation';
 import { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from '../workflows/emailpass';
 import { requestPasswordResetWorkflow } from '../workflows/password-reset';

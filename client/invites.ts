@@ -1,7 +1,7 @@
 import { hashPassword } from '../auth/password';
 import { signInviteToken, verifyInviteToken, type InviteTokenClaims } from '../auth/invite-token';
 import type { InviteDTO, UserDTO } from '../store';
-import { invalidData } from '../store/errors';
+import { invalidData } from '../domain/errors';
 import { acceptInviteWorkflow } from '../workflows/accept-invite';
 import { createUserAccountWorkflow } from '../workflows/create-user-account';
 import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkflow, type InvitesWithClaims } from '../workflows/invites';

@@ -6,8 +6,8 @@ import {
   type WorkflowStartOptions,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
-import { isErrorType, UsermodError } from '../store/errors';
-import { FLOW } from '../workflows/search-attributes';
+import { isErrorType, UsermodError } from '../domain/errors';
+import { FLOW } from '../domain/search-attributes';
 
 export interface UsermodClient {
   client: Client;

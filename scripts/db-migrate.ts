@@ -1,8 +1,8 @@
 // npm run db:migrate — apply prisma/migrations to DATABASE_URL (or the embedded database).
 import { join } from 'node:path';
 import { loadConfig, projectRoot } from '../config';
-import { openAppDatabase } from '../infra/database';
-import { migrate } from '../infra/migrate';
+import { openAppDatabase } from '../devstack/database';
+import { migrate } from '../devstack/migrate';
 
 async function main() {
   const db = await openAppDatabase(loadConfig());

@@ -3,11 +3,11 @@
 // Ctrl-C stops all of it, newest first.
 import { join } from 'node:path';
 import { loadConfig, projectRoot } from '../config';
-import { openAppDatabase } from '../infra/database';
+import { openAppDatabase } from '../devstack/database';
 import { logger } from '../infra/logger';
-import { migrate } from '../infra/migrate';
-import { ensureTemporalCli } from '../infra/temporal-cli';
-import { startDevServer } from '../infra/temporal-server';
+import { migrate } from '../devstack/migrate';
+import { ensureTemporalCli } from '../devstack/temporal-cli';
+import { startDevServer } from '../devstack/temporal-server';
 import { parseCodecKeys } from '../codec/aes-gcm-codec';
 import { buildCodecServer } from '../codec/server';
 import { runWorker } from '../worker/main';

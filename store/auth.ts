@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
-import { invalidData, notFound } from './errors';
+import { invalidData, notFound } from '../domain/errors';
 import { normalizeEmail } from './validation';
 
 export const EMAILPASS = 'emailpass';

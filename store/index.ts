@@ -5,7 +5,7 @@ import { inviteStore } from './invites';
 import type { PrismaClient } from './prisma';
 import { userStore } from './users';
 
-export * from './errors';
+export * from '../domain/errors';
 export type { UserDTO, CreateUserInput, UpdateUserInput, UserFilters } from './users';
 export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, InviteRowState, CreateInviteInput } from './invites';
 export type { AuthIdentityDTO } from './auth';

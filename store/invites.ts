@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sameHash } from '../auth/invite-token';
 import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
-import { conflict, invalidData, notFound, unauthorized } from './errors';
+import { conflict, invalidData, notFound, unauthorized } from '../domain/errors';
 import { asArray, ListConfig, pagingArgs } from './list-options';
 import { email, metadata, normalizeEmail, parse } from './validation';
 

@@ -1,4 +1,4 @@
-import { invalidData } from './errors';
+import { invalidData } from '../domain/errors';
 
 export interface ListConfig {
   limit?: number;

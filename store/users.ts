@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient, Prisma } from './prisma';
 import { violatedConstraint } from './prisma';
-import { invalidData, notFound } from './errors';
+import { invalidData, notFound } from '../domain/errors';
 import { asArray, ListConfig, pagingArgs } from './list-options';
 import { email, metadata, normalizeEmail, parse } from './validation';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidData } from './errors';
+import { invalidData } from '../domain/errors';
 
 export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'Invalid email' }));
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { buildApi } from '../api/server';
 import { createUserAccount, type UsermodClient } from '../client';
-import { freePort } from '../infra/free-port';
+import { freePort } from '../devstack/free-port';
 import { openHarness, sentMail, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;

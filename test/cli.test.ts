@@ -28,7 +28,7 @@ function usermod(...args: string[]): Promise<{ code: number; stdout: string; std
     INVITE_ACCEPT_URL: 'https://admin.example.test/invite',
   };
   return new Promise((resolve) => {
-    execFile(join(projectRoot, 'bin', 'usermod.js'), args, { env, cwd: projectRoot }, (err, stdout, stderr) =>
+    execFile(join(projectRoot, 'cli', 'bin.js'), args, { env, cwd: projectRoot }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

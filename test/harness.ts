@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import type { DeliverySettings } from '../activities/delivery';
-import type { MailMessage } from '../delivery/transport';
+import type { MailMessage } from '../activities/mail-transport';
 import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { createWorker } from '../worker/worker';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from '../config';
-import { createDatabase, dropDatabase } from '../infra/postgres-admin';
-import { migrate, readMigrations } from '../infra/migrate';
+import { createDatabase, dropDatabase } from '../devstack/postgres-admin';
+import { migrate, readMigrations } from '../devstack/migrate';
 
 const adminUrl = process.env.USERMOD_TEST_ADMIN_URL!;
 const migrationsDir = join(projectRoot, 'prisma', 'migrations');

@@ -6,12 +6,12 @@ import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../activities';
 import { buildCodecServer } from '../codec/server';
 import { createInvites, resendInvites } from '../client';
-import { fileTransport, smtpTransport, type MailMessage } from '../delivery/transport';
+import { fileTransport, smtpTransport, type MailMessage } from '../activities/mail-transport';
 import { hashToken } from '../auth/invite-token';
-import { INVITE_EXPIRY_SCHEDULE_ID } from '../schedules/invite-expiry';
+import { INVITE_EXPIRY_SCHEDULE_ID } from '../worker/invite-expiry-schedule';
 import { runWorker } from '../worker/main';
 import { expireInvitesWorkflow } from '../workflows/expire-invites';
-import { freePort } from '../infra/free-port';
+import { freePort } from '../devstack/free-port';
 import { openHarness, testCodecKeys, testDeps, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;

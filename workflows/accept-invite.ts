@@ -2,7 +2,7 @@ import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@tempo
 import type { UserDTO } from '../store';
 import { activities, local } from './activity-options';
 import { event, runSaga } from './saga';
-import { INVITE_IDS, USER_IDS } from './search-attributes';
+import { INVITE_IDS, USER_IDS } from '../domain/search-attributes';
 
 export interface AcceptInviteInput {
   inviteId: string;

@@ -2,7 +2,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { UserDTO } from '../store';
 import { activities, local } from './activity-options';
 import { event, runSaga } from './saga';
-import { USER_IDS } from './search-attributes';
+import { USER_IDS } from '../domain/search-attributes';
 
 export interface CreateUserAccountInput {
   email: string;

@@ -3,7 +3,7 @@ import type { InviteTokenClaims } from '../auth/invite-token';
 import type { InviteDTO } from '../store';
 import { activities, delivery, local } from './activity-options';
 import { event, runSaga } from './saga';
-import { INVITE_IDS } from './search-attributes';
+import { INVITE_IDS } from '../domain/search-attributes';
 
 /** Invites with the claims of their new token: the client signs the token from them (never in history). */
 export interface InvitesWithClaims {

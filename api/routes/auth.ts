@@ -2,8 +2,8 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authenticateEmailpass, registerEmailpass, requestPasswordReset, resetPassword } from '../../client';
-import { UsermodError, unauthorized } from '../../store/errors';
-import { authGuards, SESSION_COOKIE, signAuthToken } from '../auth';
+import { UsermodError, unauthorized } from '../../domain/errors';
+import { authGuards, SESSION_COOKIE, signAuthToken } from '../guards';
 import { runOptions, type ApiContext } from '../context';
 import { jsonSchema, validate } from '../validation';
 

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { acceptInvite, createInvites, resendInvites, revokeInvites } from '../../client';
 import { INVITE_STATUSES } from '../../store/invites';
-import { invalidData, notAllowed, unauthorized } from '../../store/errors';
-import { authGuards } from '../auth';
+import { invalidData, notAllowed, unauthorized } from '../../domain/errors';
+import { authGuards } from '../guards';
 import { runOptions, type ApiContext } from '../context';
 import { jsonSchema, listPaging, metadataField, oneOrMany, optionalText, pickFields, validate } from '../validation';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createUserAccount, removeUserAccount, updateUsers } from '../../client';
-import { notAllowed } from '../../store/errors';
-import { authGuards } from '../auth';
+import { notAllowed } from '../../domain/errors';
+import { authGuards } from '../guards';
 import { runOptions, type ApiContext } from '../context';
 import { jsonSchema, listPaging, metadataField, oneOrMany, optionalText, pickFields, validate } from '../validation';
 

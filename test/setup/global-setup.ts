@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../config';
-import { startEphemeralServer, type DatabaseServer } from '../../infra/database';
-import { createDatabase } from '../../infra/postgres-admin';
-import { migrate } from '../../infra/migrate';
-import { ensureTemporalCli } from '../../infra/temporal-cli';
-import { startDevServer, type DevServer } from '../../infra/temporal-server';
+import { startEphemeralServer, type DatabaseServer } from '../../devstack/database';
+import { createDatabase } from '../../devstack/postgres-admin';
+import { migrate } from '../../devstack/migrate';
+import { ensureTemporalCli } from '../../devstack/temporal-cli';
+import { startDevServer, type DevServer } from '../../devstack/temporal-server';
 import { bundleWorkflows } from '../../worker/worker';
-import { freePort } from '../../infra/free-port';
+import { freePort } from '../../devstack/free-port';
 
 export const BUNDLE_PATH = join(projectRoot, '.cache', 'test-workflow-bundle.js');
 

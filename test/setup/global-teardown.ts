@@ -1,4 +1,4 @@
-import { dropDatabase } from '../../infra/postgres-admin';
+import { dropDatabase } from '../../devstack/postgres-admin';
 import type { TestStack } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {

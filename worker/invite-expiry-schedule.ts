@@ -1,6 +1,6 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import { expireInvitesWorkflow, type ExpireInvitesInput } from '../workflows/expire-invites';
-import { FLOW } from '../workflows/search-attributes';
+import { FLOW } from '../domain/search-attributes';
 
 export const INVITE_EXPIRY_SCHEDULE_ID = 'usermod-invite-expiry';
 

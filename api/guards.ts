@@ -2,7 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Store } from '../store';
-import { unauthorized } from '../store/errors';
+import { unauthorized } from '../domain/errors';
 
 export const SESSION_COOKIE = 'usermod_session';
 
