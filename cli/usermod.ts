@@ -4,12 +4,10 @@ import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { acceptLink } from '../activities/delivery';
-import { connectClient, createInvites, createUserAccount, createUsers, resendInvites, type InviteWithToken } from '../client';
-import { loadConfig } from '../config';
-import { appDatabaseUrl } from '../devstack/database';
+import { connectClient, createInvites, createUserAccount, createUsers, refreshInviteTokens, type InviteWithToken } from '../client';
+import { appDatabaseUrl, loadConfig } from '../config';
+import { invalidData, tokenLink, UsermodError } from '../domain';
 import { createStore } from '../store';
-import { UsermodError, invalidData } from '../domain/errors';
 import { createPrisma } from '../store/prisma';
 
 const config = loadConfig();
@@ -35,7 +33,7 @@ async function withStore<T>(fn: (store: ReturnType<typeof createStore>) => Promi
 }
 
 const printInvite = (i: InviteWithToken) =>
-  console.log(`invite ${i.id} for ${i.email}, expires ${i.expires_at}\ntoken: ${i.token}\naccept link: ${acceptLink(config.invites.acceptUrl, i.token)}`);
+  console.log(`invite ${i.id} for ${i.email}, expires ${i.expires_at}\ntoken: ${i.token}\naccept link: ${tokenLink(config.invites.acceptUrl, i.token)}`);
 
 const program = new Command('usermod').description('Users and invites, each flow a Temporal workflow').showHelpAfterError();
 
@@ -80,7 +78,7 @@ invites
   .command('resend <id>')
   .description('new token and expiry for an invite; earlier tokens stop working')
   .action(async (id: string) => {
-    const [invite] = await withClient((ctx) => resendInvites(ctx, [id]));
+    const [invite] = await withClient((ctx) => refreshInviteTokens(ctx, [id]));
     printInvite(invite);
   });
 
@@ -107,7 +105,7 @@ invites
           try {
             const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : undefined;
             const [inv] = await createInvites(ctx, [{ email: row.email, metadata }], { idempotencyKey: `import-${fileKey}-${n}` });
-            out.push([inv.email, inv.id, inv.token, acceptLink(config.invites.acceptUrl, inv.token)].join(','));
+            out.push([inv.email, inv.id, inv.token, tokenLink(config.invites.acceptUrl, inv.token)].join(','));
           } catch (err) {
             failures.push(`line ${n + 2} (${row.email}): ${(err as Error).message}`);
           }

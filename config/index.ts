@@ -171,3 +171,13 @@ export function loadConfig(): Config {
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
 }
+
+// The embedded PostgreSQL's fixed local credentials (devstack/database.ts starts it with them).
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'postgres';
+export const embeddedDatabaseUrl = (port: number, db: string) => `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${db}`;
+
+/** Where the application database is while `npm start` runs (for the CLI): DATABASE_URL or the embedded one. */
+export function appDatabaseUrl(config: { databaseUrl?: string; embeddedPgPort: number }): string {
+  return config.databaseUrl ?? embeddedDatabaseUrl(config.embeddedPgPort, 'usermod');
+}

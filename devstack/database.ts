@@ -11,8 +11,7 @@ export interface DatabaseServer {
   stop(): Promise<void>;
 }
 
-const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'postgres';
+import { EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedDatabaseUrl } from '../config';
 
 function embedded(dir: string, port: number, persistent: boolean) {
   return new EmbeddedPostgres({
@@ -29,8 +28,7 @@ function embedded(dir: string, port: number, persistent: boolean) {
   });
 }
 
-const urlFor = (port: number, db: string) =>
-  `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${db}`;
+const urlFor = embeddedDatabaseUrl;
 
 /** A postmaster.pid left by a crash makes Postgres refuse to start; drop it if its process is gone. */
 function clearStalePid(dir: string) {
@@ -61,11 +59,6 @@ export async function startEphemeralServer(port: number): Promise<DatabaseServer
   await pg.initialise();
   await pg.start();
   return { adminUrl: urlFor(port, 'postgres'), stop: () => pg.stop() };
-}
-
-/** Where the application database is while `npm start` runs (for the CLI): DATABASE_URL or the embedded one. */
-export function appDatabaseUrl(config: { databaseUrl?: string; embeddedPgPort: number }): string {
-  return config.databaseUrl ?? `${urlFor(config.embeddedPgPort, 'usermod')}`;
 }
 
 /** The application database: DATABASE_URL as given, else database `usermod` on the embedded server. */

@@ -1,4 +1,4 @@
-import { invalidData } from '../domain/errors';
+import { invalidData } from '../domain';
 
 export interface ListConfig {
   limit?: number;

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../activities';
 import { createUsers } from '../client';
-import { UsermodError } from '../store';
+import { UsermodError } from '../domain';
 import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createActivities, type Activities } from '../activities';
+import { authenticateEmailpass } from '../auth';
 import {
-  acceptInvite, authenticateEmailpass, createInvites, createUserAccount, createUsers, registerEmailpass,
-  resendInvites, revokeInvites, updateEmailpassPassword, type UsermodClient,
+  acceptInvite, createInvites, createUserAccount, createUsers, registerEmailpass,
+  refreshInviteTokens, deleteInvites, updateEmailpassPassword, type UsermodClient,
 } from '../client';
 import { openHarness, snapshot, testDataConverter, testDeps, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
@@ -71,7 +72,7 @@ describe('refreshInviteTokensWorkflow (resend)', () => {
   test('a new token and expiry; the old token is refused from then on', async () => {
     const [first] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail() }]));
     await new Promise((r) => setTimeout(r, 1100)); // a later iat/exp
-    const [resent] = await run((ctx) => resendInvites(ctx, [first.id]));
+    const [resent] = await run((ctx) => refreshInviteTokens(ctx, [first.id]));
     expect(resent.token).not.toBe(first.token);
     expect(Date.parse(resent.expires_at)).toBeGreaterThan(Date.parse(first.expires_at));
     expect(decodeJwt(resent.token).exp! * 1000).toBe(Date.parse(resent.expires_at));
@@ -86,13 +87,13 @@ describe('refreshInviteTokensWorkflow (resend)', () => {
   });
 
   test("unknown ids: Medusa's message; a failure after the refresh puts the previous token back", async () => {
-    expect(await err(run((ctx) => resendInvites(ctx, ['invite_x', 'invite_y'])))).toMatchObject({
+    expect(await err(run((ctx) => refreshInviteTokens(ctx, ['invite_x', 'invite_y'])))).toMatchObject({
       type: 'invalid_data',
       message: 'The following invites do not exist: invite_x, invite_y',
     });
     const [invite] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail() }]));
     const before = await snapshot(h.prisma);
-    await err(run((ctx) => resendInvites(ctx, [invite.id]), { recordEvents: boom('refreshInviteTokens') }));
+    await err(run((ctx) => refreshInviteTokens(ctx, [invite.id]), { recordEvents: boom('refreshInviteTokens') }));
     expect(await snapshot(h.prisma)).toEqual(before);
     // The original token still works.
     await run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
@@ -122,10 +123,10 @@ describe('deleteInvitesWorkflow (revoke)', () => {
   test('a revoked invite is refused and listed as revoked; a failure after the revoke restores it', async () => {
     const [keep, gone] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail() }, { email: uniqueEmail() }]));
     const before = await snapshot(h.prisma);
-    await err(run((ctx) => revokeInvites(ctx, [keep.id]), { recordEvents: boom('softDeleteInvites') }));
+    await err(run((ctx) => deleteInvites(ctx, [keep.id]), { recordEvents: boom('softDeleteInvites') }));
     expect(await snapshot(h.prisma)).toEqual(before);
 
-    await run((ctx) => revokeInvites(ctx, [gone.id]));
+    await run((ctx) => deleteInvites(ctx, [gone.id]));
     expect(await err(run((ctx) => acceptInvite(ctx, { token: gone.token, password: PASSWORD })))).toMatchObject({ type: 'unauthorized', message: 'The invite has been revoked' });
     expect(await err(h.store.retrieveInvite(gone.id))).toMatchObject({ type: 'not_found', message: `Invite with id: ${gone.id} was not found` });
     const revoked = await h.store.listInvites({ id: [keep.id, gone.id], status: 'revoked' });
@@ -234,7 +235,7 @@ describe('acceptInviteWorkflow', () => {
 
   test('Temporal history holds no plaintext token, password, password hash or e-mail (encrypted payloads)', async () => {
     const [invite] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail('hist') }]));
-    const [resent] = await run((ctx) => resendInvites(ctx, [invite.id]));
+    const [resent] = await run((ctx) => refreshInviteTokens(ctx, [invite.id]));
     const secret = 'history-check-password-42';
     await run((ctx) => acceptInvite(ctx, { token: resent.token, password: secret }));
     const identity = await h.prisma.providerIdentity.findFirstOrThrow({ where: { entity_id: invite.email } });

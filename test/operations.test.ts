@@ -5,7 +5,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../activities';
 import { buildCodecServer } from '../codec/server';
-import { createInvites, resendInvites } from '../client';
+import { createInvites, refreshInviteTokens } from '../client';
 import { fileTransport, smtpTransport, type MailMessage } from '../activities/mail-transport';
 import { hashToken } from '../auth/invite-token';
 import { INVITE_EXPIRY_SCHEDULE_ID } from '../worker/invite-expiry-schedule';
@@ -57,7 +57,7 @@ describe('invite delivery', () => {
       const real = createActivities(testDeps(h.store, { delivery }));
       const email = uniqueEmail('smtp');
       const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email }]), { sendInvite: real.sendInvite });
-      const [resent] = await h.withWorker((ctx) => resendInvites(ctx, [invite.id]), { sendInvite: real.sendInvite });
+      const [resent] = await h.withWorker((ctx) => refreshInviteTokens(ctx, [invite.id]), { sendInvite: real.sendInvite });
 
       expect(smtp.received.map((m) => m.to)).toEqual([[email], [email]]);
       const bodies = smtp.received.map((m) => m.body.replace(/=\r?\n/g, '').replace(/=3D/g, '='));
@@ -134,7 +134,7 @@ describe('expireInvitesWorkflow', () => {
     expect(second).toEqual({ expired: 0, purged: 0 });
     expect(await events()).toHaveLength(2);
     // Resend brings an expired invite back to pending with a new expiry.
-    const [again] = await h.withWorker((ctx) => resendInvites(ctx, [a.id]));
+    const [again] = await h.withWorker((ctx) => refreshInviteTokens(ctx, [a.id]));
     expect(again.status).toBe('pending');
   });
 

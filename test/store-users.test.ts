@@ -1,4 +1,5 @@
-import { createStore, UsermodError } from '../store';
+import { UsermodError } from '../domain';
+import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { uniqueEmail } from './harness';
 

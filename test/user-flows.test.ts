@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { authenticateEmailpass, createUserAccount, removeUserAccount, updateUsers } from '../client';
+import { authenticateEmailpass } from '../auth';
+import { createUserAccount, removeUserAccount, updateUsers } from '../client';
 import { openHarness, snapshot, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
@@ -31,7 +32,7 @@ describe('updateUsersWorkflow', () => {
 
 describe('removeUserAccountWorkflow', () => {
   test.each([
-    ['soft delete', 'identitiesOfUser'],
+    ['soft delete', 'identitySnapshots'],
     ['delete logins', 'recordEvents'],
   ] as [string, keyof Activities][])('a failure after "%s" restores the user and its login exactly', async (step, next) => {
     const email = uniqueEmail('rm');

@@ -1,9 +1,10 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authenticateEmailpass, registerEmailpass, requestPasswordReset, resetPassword } from '../../client';
-import { UsermodError, unauthorized } from '../../domain/errors';
-import { authGuards, SESSION_COOKIE, signAuthToken } from '../guards';
+import { authenticateEmailpass, checkResetToken, signSessionToken } from '../../auth';
+import { registerEmailpass, requestPasswordReset, updateEmailpassPassword } from '../../client';
+import { UsermodError, unauthorized } from '../../domain';
+import { authGuards, SESSION_COOKIE } from '../guards';
 import { runOptions, type ApiContext } from '../context';
 import { jsonSchema, validate } from '../validation';
 
@@ -15,7 +16,7 @@ const updateBody = z.strictObject({ email: z.string().optional(), password: z.st
 /** Medusa's auth routes for the `user` actor and the `emailpass` provider. */
 export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const guard = authGuards(ctx.store, ctx.jwtSecret);
-  const token = (authIdentityId: string, userId: string | null) => signAuthToken({ authIdentityId, userId }, ctx.jwtSecret, ctx.jwtExpiresIn);
+  const token = (authIdentityId: string, userId: string | null) => signSessionToken({ authIdentityId, userId }, ctx.jwtSecret, ctx.jwtExpiresIn);
   // As Medusa: a provider's refusal (e-mail taken, weak password) is a 401 carrying its message.
   const asUnauthorized = (err: unknown) => {
     if (err instanceof UsermodError && err.type === 'invalid_data' && !err.message.startsWith('Invalid request')) throw unauthorized(err.message);
@@ -63,7 +64,8 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/auth/user/emailpass/update', { schema: { tags: ['auth'], summary: 'Set a new password with a reset token', querystring: jsonSchema(updateQuery), body: jsonSchema(updateBody) } }, async (req) => {
     const { token: resetToken } = validate(updateQuery, req.query);
     const body = validate(updateBody, req.body);
-    await resetPassword(ctx.usermod, ctx.store, resetToken, body.password, runOptions(req)).catch(asUnauthorized);
+    const email = await checkResetToken(ctx.store, resetToken, ctx.jwtSecret);
+    await updateEmailpassPassword(ctx.usermod, email, body.password, runOptions(req)).catch(asUnauthorized);
     return { success: true };
   });
 }

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { acceptInvite, createInvites, resendInvites, revokeInvites } from '../../client';
-import { INVITE_STATUSES } from '../../store/invites';
-import { invalidData, notAllowed, unauthorized } from '../../domain/errors';
+import { acceptInvite, createInvites, refreshInviteTokens, deleteInvites } from '../../client';
+import { INVITE_STATUSES, invalidData, notAllowed, unauthorized } from '../../domain';
 import { authGuards } from '../guards';
 import { runOptions, type ApiContext } from '../context';
 import { jsonSchema, listPaging, metadataField, oneOrMany, optionalText, pickFields, validate } from '../validation';
 
-const status = z.enum(INVITE_STATUSES as [string, ...string[]]);
+const status = z.enum(INVITE_STATUSES);
 const listQuery = z.strictObject({
   q: z.string().optional(),
   id: oneOrMany,
@@ -71,13 +70,13 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.delete('/admin/invites/:id', { ...admin, schema: { tags: ['invites'], summary: 'Revoke an invite', params: jsonSchema(idParams) } }, async (req) => {
     const { id } = validate(idParams, req.params);
-    await revokeInvites(ctx.usermod, [id], runOptions(req));
+    await deleteInvites(ctx.usermod, [id], runOptions(req));
     return { id, object: 'invite', deleted: true };
   });
 
   app.post('/admin/invites/:id/resend', { ...admin, schema: { tags: ['invites'], summary: 'New token and expiry; earlier tokens stop working', params: jsonSchema(idParams) } }, async (req) => {
     const { id } = validate(idParams, req.params);
-    const [invite] = await resendInvites(ctx.usermod, [id], runOptions(req));
+    const [invite] = await refreshInviteTokens(ctx.usermod, [id], runOptions(req));
     return { invite };
   });
 }

@@ -1,12 +1,24 @@
+// zod schemas shared by the layers that validate (store, auth, client). Not re-exported from
+// domain/index.ts, so that workflow code, which imports the index, does not bundle zod.
+
 import { z } from 'zod';
-import { invalidData } from '../domain/errors';
+import { invalidData } from './errors';
+import { normalizeEmail } from './email';
 
-export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'Invalid email' }));
-
-/** E-mails are stored lower-cased and trimmed, so every comparison is case-insensitive. */
-export const normalizeEmail = (value: string) => value.trim().toLowerCase();
+export const email = z.string().transform(normalizeEmail).pipe(z.email({ message: 'Invalid email' }));
 
 export const metadata = z.record(z.string(), z.unknown()).nullish();
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Ties a schema to the domain type it validates: `matches<CreateUserInput>()(z.strictObject({...}))`
+ * compiles only while the schema accepts exactly that type, so the two cannot drift apart.
+ */
+export const matches =
+  <T>() =>
+  <S extends z.ZodType>(schema: S, ..._proof: Same<z.input<S>, T> extends true ? [] : [mismatch: never]): S =>
+    schema;
 
 /** Parse with zod; on failure an invalid_data error whose message names each field and problem. */
 export function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
