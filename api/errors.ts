@@ -1,20 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { UsermodError, type ErrorType } from '../domain/errors';
-
-export const STATUS: Record<ErrorType, number> = {
-  not_found: 404,
-  invalid_data: 400,
-  not_allowed: 400,
-  unauthorized: 401,
-  conflict: 409,
-  duplicate_error: 422,
-};
+import { ERROR_STATUS, UsermodError } from '../domain';
 
 /** Every error answers `{ type, message }` with its proper status: never a stack trace, never a 500 for bad input. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | UsermodError | Error, req, reply) => {
     if (err instanceof UsermodError) {
-      return reply.code(STATUS[err.type]).send({ type: err.type, message: err.message, ...(err.type === 'duplicate_error' ? { code: 'invalid_request_error' } : {}) });
+      const body = { type: err.type, message: err.message, ...(err.type === 'duplicate_error' ? { code: 'invalid_request_error' } : {}) };
+      return reply.code(ERROR_STATUS[err.type]).send(body);
     }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {

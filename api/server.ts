@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
 import { authRoutes } from './routes/auth';
@@ -13,8 +15,11 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   const app = Fastify({
     logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
   });
-  // Requests are validated by the routes' zod schemas (Medusa's messages); the JSON schemas only document them.
+  // Route schemas are zod (api/route.ts): the route helper validates with them, after the guard and
+  // with Medusa's messages, and @fastify/swagger turns them into OpenAPI. Fastify itself neither
+  // validates nor serializes with them: answers are sent as the handlers return them.
   app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   await app.register(cookie);
   await app.register(swagger, {
@@ -23,10 +28,13 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/health', { schema: { tags: ['health'], summary: '200 once the database and Temporal are reachable' } }, async (_req, reply) => {
+  const health = z.object({ status: z.enum(['ok', 'unavailable']), database: z.boolean(), temporal: z.boolean() });
+  const healthDoc = { tags: ['health'], summary: '200 once the database and Temporal are reachable', security: [], response: { 200: health, 503: health } };
+  app.get('/health', { schema: healthDoc }, async (_req, reply) => {
     const h = await ctx.health();
     return reply.code(h.database && h.temporal ? 200 : 503).send({ status: h.database && h.temporal ? 'ok' : 'unavailable', ...h });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidData } from '../domain/errors';
+import { invalidData } from '../domain';
 
 /** Medusa's request-validation messages: `Invalid request: Field 'email' is required`, at most 3 issues. */
 export function formatIssues(issues: z.core.$ZodIssue[]): string {
@@ -23,12 +23,6 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.outp
   const r = schema.safeParse(value ?? {}, { reportInput: true });
   if (!r.success) throw invalidData(`Invalid request: ${formatIssues(r.error.issues)}`);
   return r.data;
-}
-
-/** OpenAPI (JSON Schema) for a request part, generated from the same zod schema that validates it. */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
 }
 
 // Shared field shapes.
