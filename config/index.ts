@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { loadTemporalConnection, type TemporalConnectionSettings } from './temporal';
+
+export type { TemporalConnectionSettings } from './temporal';
 
 /** Everything usermod reads from the environment, in one place (README "Configuration"). */
 export interface Config {
@@ -6,17 +9,9 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
-  temporal: {
-    /** host:port of an existing Temporal frontend; when unset `npm start` runs the dev server. */
-    address?: string;
-    namespace: string;
+  /** Temporal's own settings (config/temporal.ts), plus usermod's task queue and dev-server ports. */
+  temporal: TemporalConnectionSettings & {
     taskQueue: string;
-    apiKey?: string;
-    tls: boolean;
-    tlsCertPath?: string;
-    tlsKeyPath?: string;
-    tlsCaPath?: string;
-    serverName?: string;
     devPort: number;
     uiPort: number;
     cliPath?: string;
@@ -77,14 +72,6 @@ function int(name: string, fallback: number): number {
   return n;
 }
 
-function bool(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new Error(`${name} must be true or false, got '${raw}'`);
-}
-
 const str = (name: string): string | undefined => process.env[name] || undefined;
 
 export const projectRoot = resolve(__dirname, '..');
@@ -125,15 +112,8 @@ export function loadConfig(): Config {
     dataDir,
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329),
     temporal: {
-      address: str('TEMPORAL_ADDRESS'),
-      namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
+      ...loadTemporalConnection(),
       taskQueue: str('TEMPORAL_TASK_QUEUE') ?? 'usermod',
-      apiKey: str('TEMPORAL_API_KEY'),
-      tls: bool('TEMPORAL_TLS', Boolean(str('TEMPORAL_API_KEY') || str('TEMPORAL_TLS_CERT_PATH'))),
-      tlsCertPath: str('TEMPORAL_TLS_CERT_PATH'),
-      tlsKeyPath: str('TEMPORAL_TLS_KEY_PATH'),
-      tlsCaPath: str('TEMPORAL_TLS_CA_PATH'),
-      serverName: str('TEMPORAL_TLS_SERVER_NAME'),
       devPort: int('TEMPORAL_DEV_PORT', 7233),
       uiPort,
       cliPath: str('TEMPORAL_CLI_PATH'),
