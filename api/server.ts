@@ -1,9 +1,10 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { logger } from '../infra/logger';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
 import { authRoutes } from './routes/auth';
@@ -12,9 +13,7 @@ import { userRoutes } from './routes/users';
 
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
 export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
-  });
+  const app: FastifyInstance = Fastify(options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false });
   // Route schemas are zod (api/route.ts): the route helper validates with them, after the guard and
   // with Medusa's messages, and @fastify/swagger turns them into OpenAPI. Fastify itself neither
   // validates nor serializes with them: answers are sent as the handlers return them.
@@ -32,12 +31,21 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const health = z.object({ status: z.enum(['ok', 'unavailable']), database: z.boolean(), temporal: z.boolean() });
-  const healthDoc = { tags: ['health'], summary: '200 once the database and Temporal are reachable', security: [], response: { 200: health, 503: health } };
-  app.get('/health', { schema: healthDoc }, async (_req, reply) => {
+  // Readiness: every part of ctx.health() reported, 503 until all are true.
+  const report = z.object({ status: z.enum(['ok', 'unavailable']) }).catchall(z.boolean());
+  const ready = {
+    tags: ['health'],
+    summary: 'Readiness: 200 once the database and Temporal answer, a worker polls and the seeded admin exists; each part reported',
+    security: [],
+    response: { 200: report, 503: report },
+  };
+  app.get('/health', { schema: ready }, async (_req, reply) => {
     const h = await ctx.health();
-    return reply.code(h.database && h.temporal ? 200 : 503).send({ status: h.database && h.temporal ? 'ok' : 'unavailable', ...h });
+    const ok = Object.values(h).every(Boolean);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...h });
   });
+  const live = { tags: ['health'], summary: 'Liveness: 200 while the process serves requests', security: [], response: { 200: z.object({ status: z.literal('ok') }) } };
+  app.get('/health/live', { schema: live }, async () => ({ status: 'ok' }));
   authRoutes(app, ctx);
   inviteRoutes(app, ctx);
   userRoutes(app, ctx);
