@@ -1,4 +1,5 @@
-import { hashPassword, signInviteToken, verifyInviteToken } from '../auth';
+import { checkPassword, hashPassword, signInviteToken, verifyInviteToken } from '../auth';
+import { newInvite, newUser, parse } from '../domain/validation';
 import { invalidData, type InviteDTO, type InvitesWithClaims, type InviteTokenClaims, type NewInvite, type UserAccount } from '../domain';
 import { runFlow, type RunOptions, type UsermodClient } from './run';
 
@@ -14,6 +15,7 @@ const subject = (ids: string[]) => (ids.length === 1 ? ids[0] : `${ids.length}`)
 
 export async function createInvites(ctx: UsermodClient, invites: NewInvite[], options: RunOptions = {}): Promise<InviteWithToken[]> {
   if (invites.length === 0) return [];
+  invites = invites.map((i) => parse(newInvite, i, 'invite'));
   const r = await runFlow(ctx, 'createInvites', { invites }, { summary: `create ${invites.length} invite(s)`, ...options });
   return withTokens(ctx, r);
 }
@@ -66,7 +68,8 @@ export async function createUserAccount(
   input: { email: string; password: string; first_name?: string | null; last_name?: string | null },
   options: RunOptions = {},
 ): Promise<UserAccount> {
-  const passwordHash = await hashPassword(input.password);
-  const account = { email: input.email, passwordHash, first_name: input.first_name, last_name: input.last_name };
+  checkPassword(input.password);
+  const user = parse(newUser, { email: input.email, first_name: input.first_name, last_name: input.last_name }, 'user');
+  const account = { email: user.email, passwordHash: await hashPassword(input.password), first_name: user.first_name, last_name: user.last_name };
   return runFlow(ctx, 'createUserAccount', account, { summary: 'create a user account', ...options });
 }

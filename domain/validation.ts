@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { invalidData } from './errors';
 import { normalizeEmail } from './email';
+import type { NewInvite } from './invites';
+import type { NewUser, UserUpdate } from './users';
 
 export const email = z.string().transform(normalizeEmail).pipe(z.email({ message: 'Invalid email' }));
 
@@ -33,3 +35,17 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, what: stri
   });
   throw invalidData(`Invalid ${what}: ${problems.join('; ')}`);
 }
+
+// What callers give the flows, checked by the client before a flow starts and again by the store
+// (the store's check is the invariant; the client's spares a flow that could only fail).
+const text = z.string().nullish();
+
+export const newUser = matches<NewUser>()(
+  z.strictObject({ email, first_name: text, last_name: text, avatar_url: text, metadata }),
+);
+
+export const userUpdate = matches<UserUpdate>()(
+  z.strictObject({ id: z.string().min(1), first_name: text, last_name: text, avatar_url: text, metadata }),
+);
+
+export const newInvite = matches<NewInvite>()(z.strictObject({ email, metadata }));

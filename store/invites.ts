@@ -20,13 +20,11 @@ import {
 import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
 import { asArray, type ListConfig, pagingArgs } from './list-options';
-import { email, matches, metadata, parse } from '../domain/validation';
+import { matches, metadata, newInvite, parse } from '../domain/validation';
 
 const createInviteSchema = matches<CreateInviteInput>()(
-  z.strictObject({
+  newInvite.extend({
     id: z.string().regex(/^invite_[0-9A-Z]{26}$/, 'must be invite_<ULID>'),
-    email,
-    metadata,
     token_hash: z.string().regex(/^[0-9a-f]{64}$/),
     expires_at: z.union([z.string(), z.date()]).pipe(z.coerce.date()),
   }),

@@ -3,27 +3,10 @@ import type { PrismaClient, Prisma } from './prisma';
 import { violatedConstraint } from './prisma';
 import { invalidData, normalizeEmail, notFound, type CreateUserInput, type UserDTO, type UserFilters, type UserUpdate } from '../domain';
 import { asArray, type ListConfig, pagingArgs } from './list-options';
-import { email, matches, metadata, parse } from '../domain/validation';
+import { matches, newUser, parse, userUpdate as updateUserSchema } from '../domain/validation';
 
 const createUserSchema = matches<CreateUserInput>()(
-  z.strictObject({
-    id: z.string().regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>').optional(),
-    email,
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    avatar_url: z.string().nullish(),
-    metadata,
-  }),
-);
-
-const updateUserSchema = matches<UserUpdate>()(
-  z.strictObject({
-    id: z.string().min(1),
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    avatar_url: z.string().nullish(),
-    metadata,
-  }),
+  newUser.extend({ id: z.string().regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>').optional() }),
 );
 
 export const USER_SORTABLE = ['id', 'email', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
