@@ -11,6 +11,9 @@ import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
 
+const isZodPart = (part: unknown): boolean =>
+  part instanceof z.ZodType || (typeof part === 'object' && part !== null && Object.values(part).some((p) => p instanceof z.ZodType));
+
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
 export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify(options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false });
@@ -27,7 +30,9 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Zod route schemas (every route made with api/route.ts) become JSON Schema; a route declared with
+    // plain JSON Schema, or none, is documented as it is.
+    transform: (doc) => (Object.values(doc.schema ?? {}).some(isZodPart) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
