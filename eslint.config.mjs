@@ -29,7 +29,11 @@ const topFolder = (path) => {
 
 /** @type {import('eslint').Rule.RuleModule} */
 const zonesRule = {
-  meta: { type: 'problem', schema: [], docs: { description: 'imports stay inside their zone (eslint.config.mjs ZONES)' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    docs: { description: 'imports stay inside their zone (eslint.config.mjs ZONES)' },
+  },
   create(context) {
     const from = relative(root, context.filename).includes(sep) ? topFolder(context.filename) : undefined;
     const zone = from && ZONES[from];
@@ -40,7 +44,10 @@ const zonesRule = {
       if (!spec.startsWith('.')) {
         const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (zone.packages && !typeOnly && !zone.packages.includes(pkg)) {
-          context.report({ node, message: `${from}/ may import values only from ${zone.packages.join(', ')}; not '${spec}'` });
+          context.report({
+            node,
+            message: `${from}/ may import values only from ${zone.packages.join(', ')}; not '${spec}'`,
+          });
         }
         return;
       }
@@ -68,7 +75,8 @@ const zonesRule = {
       CallExpression: (node) => {
         const callee = node.callee;
         const isRequire = callee.type === 'Identifier' && callee.name === 'require';
-        const isResolve = callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'require';
+        const isResolve =
+          callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'require';
         if ((isRequire || isResolve) && node.arguments[0]?.type === 'Literal') check(node, node.arguments[0], false);
       },
     };
@@ -85,7 +93,10 @@ export default tseslint.config(
     rules: {
       'usermod/zones': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -96,7 +107,16 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },

@@ -42,7 +42,10 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
       const login = await store.findEmailpassLogin(email);
       if (!login?.passwordHash) return null;
       const entityId = normalizeEmail(email);
-      const link = tokenLink(delivery.resetUrl ?? delivery.acceptUrl, await signResetToken(entityId, login.passwordHash, tokens.secret));
+      const link = tokenLink(
+        delivery.resetUrl ?? delivery.acceptUrl,
+        await signResetToken(entityId, login.passwordHash, tokens.secret),
+      );
       await delivery.transport.send({
         to: entityId,
         subject: 'Reset your password',

@@ -41,7 +41,11 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
 
     /** store.refreshInviteTokens with the hashes of the new tokens. */
     async refreshInviteTokens(claims: InviteTokenClaims[]): Promise<InviteDTO[]> {
-      const updates = claims.map(async (c) => ({ id: c.inviteId, token_hash: await inviteTokenHash(c, tokens.secret), expires_at: expiry(c) }));
+      const updates = claims.map(async (c) => ({
+        id: c.inviteId,
+        token_hash: await inviteTokenHash(c, tokens.secret),
+        expires_at: expiry(c),
+      }));
       return store.refreshInviteTokens(await Promise.all(updates));
     },
   };

@@ -9,7 +9,7 @@ type Guards = ReturnType<typeof authGuards>;
 /** An error answer, as api/errors.ts sends it. */
 export const errorReply = z
   .object({ type: z.enum([...ERROR_TYPES, 'unknown_error']), message: z.string(), code: z.string().optional() })
-  .meta({ description: 'An error: its type (Medusa\'s) and a message for people' });
+  .meta({ description: "An error: its type (Medusa's) and a message for people" });
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   summary: string;
@@ -49,7 +49,11 @@ export function routes(app: FastifyInstance, guards: Guards, tag: string) {
       spec: RouteSpec<P, Q, B, R>,
       handler: (input: RouteInput<P, Q, B>) => Promise<unknown>,
     ) => {
-      const errorTypes = new Set<ErrorType>(['invalid_data', ...(spec.guard ? (['unauthorized'] as const) : []), ...(spec.errors ?? [])]);
+      const errorTypes = new Set<ErrorType>([
+        'invalid_data',
+        ...(spec.guard ? (['unauthorized'] as const) : []),
+        ...(spec.errors ?? []),
+      ]);
       const response: Record<number, z.ZodType> = {};
       if (spec.reply) response[spec.status ?? 200] = spec.reply;
       for (const type of errorTypes) response[ERROR_STATUS[type]] = errorReply;
@@ -66,7 +70,9 @@ export function routes(app: FastifyInstance, guards: Guards, tag: string) {
           ...(spec.query && { querystring: spec.query }),
           ...(spec.body && { body: spec.body }),
           response,
-          ...(spec.guard && spec.guard !== 'optional' ? {} : { security: spec.guard === 'optional' ? [{ bearer: [] }, {}] : [] }),
+          ...(spec.guard && spec.guard !== 'optional'
+            ? {}
+            : { security: spec.guard === 'optional' ? [{ bearer: [] }, {}] : [] }),
         },
         handler: async (req, reply) => {
           const params = (spec.params ? validate(spec.params, req.params) : undefined) as Out<P>;

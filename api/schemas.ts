@@ -58,10 +58,13 @@ export const authIdentity = matches<AuthIdentityDTO>()(
 
 export const token = z.object({ token: z.string() });
 
-export const deleted = (object: string) => z.object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) });
+export const deleted = (object: string) =>
+  z.object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) });
 
 export const page = <K extends string, S extends z.ZodType>(key: K, row: S) =>
-  z.object({ [key]: z.array(row), count: z.number(), offset: z.number(), limit: z.number() } as { [k in K]: z.ZodArray<S> } & {
+  z.object({ [key]: z.array(row), count: z.number(), offset: z.number(), limit: z.number() } as {
+    [k in K]: z.ZodArray<S>;
+  } & {
     count: z.ZodNumber;
     offset: z.ZodNumber;
     limit: z.ZodNumber;

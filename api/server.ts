@@ -12,11 +12,14 @@ import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
 
 const isZodPart = (part: unknown): boolean =>
-  part instanceof z.ZodType || (typeof part === 'object' && part !== null && Object.values(part).some((p) => p instanceof z.ZodType));
+  part instanceof z.ZodType ||
+  (typeof part === 'object' && part !== null && Object.values(part).some((p) => p instanceof z.ZodType));
 
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
 export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify(options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false });
+  const app: FastifyInstance = Fastify(
+    options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false },
+  );
   // Route schemas are zod (api/route.ts): the route helper validates with them, after the guard and
   // with Medusa's messages, and @fastify/swagger turns them into OpenAPI. Fastify itself neither
   // validates nor serializes with them: answers are sent as the handlers return them.
@@ -26,13 +29,19 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'usermod admin API', version: '0.1.0', description: "Medusa v2 compatible user, invite and auth routes; every mutation is a Temporal workflow. Mutating routes accept an 'Idempotency-Key' header." },
+      info: {
+        title: 'usermod admin API',
+        version: '0.1.0',
+        description:
+          "Medusa v2 compatible user, invite and auth routes; every mutation is a Temporal workflow. Mutating routes accept an 'Idempotency-Key' header.",
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
     // Zod route schemas (every route made with api/route.ts) become JSON Schema; a route declared with
     // plain JSON Schema, or none, is documented as it is.
-    transform: (doc) => (Object.values(doc.schema ?? {}).some(isZodPart) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url }),
+    transform: (doc) =>
+      Object.values(doc.schema ?? {}).some(isZodPart) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -40,7 +49,8 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   const report = z.object({ status: z.enum(['ok', 'unavailable']) }).catchall(z.boolean());
   const ready = {
     tags: ['health'],
-    summary: 'Readiness: 200 once the database and Temporal answer, a worker polls and the seeded admin exists; each part reported',
+    summary:
+      'Readiness: 200 once the database and Temporal answer, a worker polls and the seeded admin exists; each part reported',
     security: [],
     response: { 200: report, 503: report },
   };
@@ -49,7 +59,12 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
     const ok = Object.values(h).every(Boolean);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...h });
   });
-  const live = { tags: ['health'], summary: 'Liveness: 200 while the process serves requests', security: [], response: { 200: z.object({ status: z.literal('ok') }) } };
+  const live = {
+    tags: ['health'],
+    summary: 'Liveness: 200 while the process serves requests',
+    security: [],
+    response: { 200: z.object({ status: z.literal('ok') }) },
+  };
   app.get('/health/live', { schema: live }, async () => ({ status: 'ok' }));
   authRoutes(app, ctx);
   inviteRoutes(app, ctx);

@@ -39,7 +39,12 @@ export const oneOrMany = z.union([z.string(), z.array(z.string())]).optional();
 /** Keep only the requested fields (Medusa's `fields=a,b`; `+`/`-` prefixes accepted; id always kept). */
 export function pickFields<T extends object>(row: T, fields?: string): Partial<T> {
   if (!fields) return row;
-  const wanted = new Set(fields.split(',').map((f) => f.trim().replace(/^[+*-]/, '')).filter(Boolean));
+  const wanted = new Set(
+    fields
+      .split(',')
+      .map((f) => f.trim().replace(/^[+*-]/, ''))
+      .filter(Boolean),
+  );
   wanted.add('id');
   return Object.fromEntries(Object.entries(row).filter(([k]) => wanted.has(k))) as Partial<T>;
 }

@@ -27,7 +27,9 @@ export async function authenticateEmailpass(
   const normalized = checkCredentials(email, password);
   const login = await logins.findEmailpassLogin(normalized);
   // Hash anyway when the e-mail is unknown, so timing does not tell which case it was.
-  const ok = login?.passwordHash ? await verifyPassword(login.passwordHash, password as string) : (await hashPassword('x'.repeat(12)), false);
+  const ok = login?.passwordHash
+    ? await verifyPassword(login.passwordHash, password as string)
+    : (await hashPassword('x'.repeat(12)), false);
   if (!login || !ok) throw unauthorized('Invalid email or password');
   return { authIdentityId: login.authIdentityId, userId: login.userId };
 }
@@ -36,6 +38,7 @@ export async function authenticateEmailpass(
 export async function checkResetToken(logins: EmailpassLogins, token: string, secret: string): Promise<string> {
   const { entityId, fingerprint } = await verifyResetToken(token, secret);
   const login = await logins.findEmailpassLogin(entityId);
-  if (!login?.passwordHash || passwordFingerprint(login.passwordHash) !== fingerprint) throw unauthorized('Invalid token');
+  if (!login?.passwordHash || passwordFingerprint(login.passwordHash) !== fingerprint)
+    throw unauthorized('Invalid token');
   return entityId;
 }

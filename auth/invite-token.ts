@@ -18,7 +18,10 @@ export async function inviteTokenHash(c: InviteTokenClaims, secret: string): Pro
  * Checks signature and expiry. Returns the invite id and the token's hash; the store then checks the
  * invite itself (exists, not revoked, not accepted, hash equal to the current token's).
  */
-export async function verifyInviteToken(token: string, secret: string): Promise<{ inviteId: string; tokenHash: string }> {
+export async function verifyInviteToken(
+  token: string,
+  secret: string,
+): Promise<{ inviteId: string; tokenHash: string }> {
   if (typeof token !== 'string' || token.length === 0) throw unauthorized('Invalid invite token: no token given');
   try {
     const payload = await verifyToken('invite', token, secret);

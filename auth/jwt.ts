@@ -34,10 +34,7 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 export function signToken(kind: TokenKind, claims: JWTPayload, secret: string, times: TokenTimes): Promise<string> {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setAudience(AUDIENCE[kind]);
   if (times.jti !== undefined) jwt.setJti(times.jti);
-  return jwt
-    .setIssuedAt(times.iat)
-    .setExpirationTime(times.exp)
-    .sign(key(secret));
+  return jwt.setIssuedAt(times.iat).setExpirationTime(times.exp).sign(key(secret));
 }
 
 /** The token's claims when it is a good token of this kind (signature, audience, expiry); TokenRefused otherwise. */

@@ -9,7 +9,11 @@ export interface AuthContext {
   app_metadata: Record<string, unknown>;
 }
 
-export function signSessionToken(ctx: { authIdentityId: string; userId: string | null }, secret: string, expiresIn: string): Promise<string> {
+export function signSessionToken(
+  ctx: { authIdentityId: string; userId: string | null },
+  secret: string,
+  expiresIn: string,
+): Promise<string> {
   const claims = {
     actor_id: ctx.userId ?? '',
     actor_type: 'user',
@@ -22,7 +26,11 @@ export function signSessionToken(ctx: { authIdentityId: string; userId: string |
 export async function verifySessionToken(token: string, secret: string): Promise<AuthContext> {
   try {
     const payload = await verifyToken('session', token, secret);
-    if (payload.actor_type !== 'user' || typeof payload.auth_identity_id !== 'string' || typeof payload.actor_id !== 'string') {
+    if (
+      payload.actor_type !== 'user' ||
+      typeof payload.auth_identity_id !== 'string' ||
+      typeof payload.actor_id !== 'string'
+    ) {
       throw unauthorized('Unauthorized');
     }
     return payload as unknown as AuthContext;

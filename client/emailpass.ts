@@ -12,17 +12,42 @@ export async function registerEmailpass(
   const normalized = checkCredentials(email, password);
   checkPassword(password);
   const passwordHash = await hashPassword(password);
-  return runFlow(ctx, 'registerEmailpass', { email: normalized, passwordHash }, { summary: 'register an emailpass login', ...options });
+  return runFlow(
+    ctx,
+    'registerEmailpass',
+    { email: normalized, passwordHash },
+    { summary: 'register an emailpass login', ...options },
+  );
 }
 
-export async function updateEmailpassPassword(ctx: UsermodClient, email: unknown, password: unknown, options: RunOptions = {}): Promise<void> {
+export async function updateEmailpassPassword(
+  ctx: UsermodClient,
+  email: unknown,
+  password: unknown,
+  options: RunOptions = {},
+): Promise<void> {
   const normalized = checkCredentials(email, password);
   const passwordHash = await hashPassword(password as string);
-  await runFlow(ctx, 'updateEmailpassPassword', { email: normalized, passwordHash }, { summary: 'update a password', ...options });
+  await runFlow(
+    ctx,
+    'updateEmailpassPassword',
+    { email: normalized, passwordHash },
+    { summary: 'update a password', ...options },
+  );
 }
 
 /** Starts the reset flow; resolves the same way whether or not the e-mail has a login. */
-export async function requestPasswordReset(ctx: UsermodClient, identifier: unknown, options: RunOptions = {}): Promise<void> {
-  if (typeof identifier !== 'string' || identifier.trim() === '') throw invalidData("Invalid request: Field 'identifier' is required");
-  await runFlow(ctx, 'requestPasswordReset', { email: normalizeEmail(identifier) }, { summary: 'password reset request', ...options });
+export async function requestPasswordReset(
+  ctx: UsermodClient,
+  identifier: unknown,
+  options: RunOptions = {},
+): Promise<void> {
+  if (typeof identifier !== 'string' || identifier.trim() === '')
+    throw invalidData("Invalid request: Field 'identifier' is required");
+  await runFlow(
+    ctx,
+    'requestPasswordReset',
+    { email: normalizeEmail(identifier) },
+    { summary: 'password reset request', ...options },
+  );
 }

@@ -1,6 +1,13 @@
 import { checkPassword, hashPassword, signInviteToken, verifyInviteToken } from '../auth';
 import { newInvite, newUser, parse } from '../domain/validation';
-import { invalidData, type InviteDTO, type InvitesWithClaims, type InviteTokenClaims, type NewInvite, type UserAccount } from '../domain';
+import {
+  invalidData,
+  type InviteDTO,
+  type InvitesWithClaims,
+  type InviteTokenClaims,
+  type NewInvite,
+  type UserAccount,
+} from '../domain';
 import { runFlow, type RunOptions, type UsermodClient } from './run';
 
 /** An invite with its plain token: only the answers of create and resend carry it. */
@@ -8,35 +15,64 @@ export type InviteWithToken = InviteDTO & { token: string };
 
 async function withTokens(ctx: UsermodClient, r: InvitesWithClaims): Promise<InviteWithToken[]> {
   const byId = new Map<string, InviteTokenClaims>(r.claims.map((c) => [c.inviteId, c]));
-  return Promise.all(r.invites.map(async (i) => ({ ...i, token: await signInviteToken(byId.get(i.id)!, ctx.jwtSecret) })));
+  return Promise.all(
+    r.invites.map(async (i) => ({ ...i, token: await signInviteToken(byId.get(i.id)!, ctx.jwtSecret) })),
+  );
 }
 
 const subject = (ids: string[]) => (ids.length === 1 ? ids[0] : `${ids.length}`);
 
-export async function createInvites(ctx: UsermodClient, invites: NewInvite[], options: RunOptions = {}): Promise<InviteWithToken[]> {
+export async function createInvites(
+  ctx: UsermodClient,
+  invites: NewInvite[],
+  options: RunOptions = {},
+): Promise<InviteWithToken[]> {
   if (invites.length === 0) return [];
   invites = invites.map((i) => parse(newInvite, i, 'invite'));
-  const r = await runFlow(ctx, 'createInvites', { invites }, { summary: `create ${invites.length} invite(s)`, ...options });
+  const r = await runFlow(
+    ctx,
+    'createInvites',
+    { invites },
+    { summary: `create ${invites.length} invite(s)`, ...options },
+  );
   return withTokens(ctx, r);
 }
 
 /** Resend: a new token and expiry for each invite; earlier tokens stop working. */
-export async function refreshInviteTokens(ctx: UsermodClient, inviteIds: string[], options: RunOptions = {}): Promise<InviteWithToken[]> {
-  const r = await runFlow(ctx, 'refreshInviteTokens', { inviteIds }, {
-    subject: subject(inviteIds),
-    summary: `resend invite(s) ${inviteIds.join(', ')}`,
-    ...options,
-  });
+export async function refreshInviteTokens(
+  ctx: UsermodClient,
+  inviteIds: string[],
+  options: RunOptions = {},
+): Promise<InviteWithToken[]> {
+  const r = await runFlow(
+    ctx,
+    'refreshInviteTokens',
+    { inviteIds },
+    {
+      subject: subject(inviteIds),
+      summary: `resend invite(s) ${inviteIds.join(', ')}`,
+      ...options,
+    },
+  );
   return withTokens(ctx, r);
 }
 
 /** Revoke: a soft delete, so the invites' tokens stop working. */
-export function deleteInvites(ctx: UsermodClient, inviteIds: string[], options: RunOptions = {}): Promise<{ ids: string[] }> {
-  return runFlow(ctx, 'deleteInvites', { ids: inviteIds }, {
-    subject: subject(inviteIds),
-    summary: `revoke invite(s) ${inviteIds.join(', ')}`,
-    ...options,
-  });
+export function deleteInvites(
+  ctx: UsermodClient,
+  inviteIds: string[],
+  options: RunOptions = {},
+): Promise<{ ids: string[] }> {
+  return runFlow(
+    ctx,
+    'deleteInvites',
+    { ids: inviteIds },
+    {
+      subject: subject(inviteIds),
+      summary: `revoke invite(s) ${inviteIds.join(', ')}`,
+      ...options,
+    },
+  );
 }
 
 export interface AcceptInviteRequest {
@@ -52,7 +88,11 @@ export interface AcceptInviteRequest {
  * The token's signature and expiry are checked here; only its hash and the password's scrypt hash
  * enter the workflow, so neither secret is ever in Temporal's history.
  */
-export async function acceptInvite(ctx: UsermodClient, req: AcceptInviteRequest, options: RunOptions = {}): Promise<UserAccount> {
+export async function acceptInvite(
+  ctx: UsermodClient,
+  req: AcceptInviteRequest,
+  options: RunOptions = {},
+): Promise<UserAccount> {
   const { inviteId, tokenHash } = await verifyInviteToken(req.token, ctx.jwtSecret);
   if ((req.password === undefined) === (req.authIdentityId === undefined)) {
     throw invalidData('Accepting an invite needs either a password or a registered identity, not both');
@@ -70,6 +110,11 @@ export async function createUserAccount(
 ): Promise<UserAccount> {
   checkPassword(input.password);
   const user = parse(newUser, { email: input.email, first_name: input.first_name, last_name: input.last_name }, 'user');
-  const account = { email: user.email, passwordHash: await hashPassword(input.password), first_name: user.first_name, last_name: user.last_name };
+  const account = {
+    email: user.email,
+    passwordHash: await hashPassword(input.password),
+    first_name: user.first_name,
+    last_name: user.last_name,
+  };
   return runFlow(ctx, 'createUserAccount', account, { summary: 'create a user account', ...options });
 }

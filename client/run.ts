@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowStartOptions } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { FLOW, flowId, isErrorType, UsermodError, workflowType, type FlowName, type Flows } from '../domain';
 import type { WorkflowOf } from '../workflows';
@@ -38,13 +43,17 @@ export async function runFlow<F extends FlowName>(
   ctx: UsermodClient,
   flow: F,
   input: Flows[F]['input'],
-  options: RunOptions & { /** Ids the run is about (never an e-mail), part of the workflow id. */ subject?: string } = {},
+  options: RunOptions & {
+    /** Ids the run is about (never an e-mail), part of the workflow id. */ subject?: string;
+  } = {},
 ): Promise<Flows[F]['result']> {
   const key = options.idempotencyKey;
   if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
     throw new UsermodError('invalid_data', 'Idempotency key must be 1-200 characters of letters, digits, . _ : -');
   }
-  const workflowId = [flowId(flow), options.subject, key ?? randomUUID()].filter((part) => part !== undefined).join('-');
+  const workflowId = [flowId(flow), options.subject, key ?? randomUUID()]
+    .filter((part) => part !== undefined)
+    .join('-');
   const start = {
     taskQueue: ctx.taskQueue,
     workflowId,
@@ -58,7 +67,8 @@ export async function runFlow<F extends FlowName>(
   } as WorkflowStartOptions<WorkflowOf<F>>;
   try {
     const handle = await ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), start).catch((err) => {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return ctx.client.workflow.getHandle<WorkflowOf<F>>(workflowId);
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return ctx.client.workflow.getHandle<WorkflowOf<F>>(workflowId);
       throw err;
     });
     return await handle.result();

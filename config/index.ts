@@ -120,7 +120,8 @@ function publicBaseUrl(port: number): string {
   } catch {
     throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got '${raw.slice(0, 80)}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must be http(s), got '${url.protocol}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`PUBLIC_URL must be http(s), got '${url.protocol}'`);
   return raw.replace(/\/+$/, '');
 }
 
@@ -170,7 +171,9 @@ export function loadConfig(): Config {
     codecServer: {
       port: int('CODEC_SERVER_PORT', 8888),
       token: str('CODEC_SERVER_TOKEN') ?? local?.codecServerToken,
-      uiOrigins: (str('CODEC_CORS_ORIGINS') ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`).split(',').map((o) => o.trim()),
+      uiOrigins: (str('CODEC_CORS_ORIGINS') ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`)
+        .split(',')
+        .map((o) => o.trim()),
     },
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
@@ -181,10 +184,17 @@ export const embeddedDatabaseUrl = (port: number, password: string, db: string) 
   `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
 
 /** Where the application database is while `npm start` runs (for the CLI): DATABASE_URL or the embedded one. */
-export function appDatabaseUrl(config: { databaseUrl?: string; embeddedPgPort: number; embeddedPgPassword?: string }): string {
+export function appDatabaseUrl(config: {
+  databaseUrl?: string;
+  embeddedPgPort: number;
+  embeddedPgPassword?: string;
+}): string {
   if (config.databaseUrl) return config.databaseUrl;
   if (!config.embeddedPgPassword) {
-    throw new StartupError('database', 'DATABASE_URL is not set and no embedded PostgreSQL was ever started here (run `npm start`)');
+    throw new StartupError(
+      'database',
+      'DATABASE_URL is not set and no embedded PostgreSQL was ever started here (run `npm start`)',
+    );
   }
   return embeddedDatabaseUrl(config.embeddedPgPort, config.embeddedPgPassword, 'usermod');
 }

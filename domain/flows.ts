@@ -131,7 +131,8 @@ export type SagaFlow = (typeof SAGA_FLOWS)[number];
 
 // Every flow is in exactly one of the lists above (a compile error otherwise).
 type Listed = SagaFlow | (typeof SCHEDULED_FLOWS)[number];
-const everyFlowListed: [Exclude<FlowName, Listed>, Exclude<Listed, FlowName>] extends [never, never] ? true : never = true;
+const everyFlowListed: [Exclude<FlowName, Listed>, Exclude<Listed, FlowName>] extends [never, never] ? true : never =
+  true;
 void everyFlowListed;
 
 /** The flow's kebab-case id: its workflow-id prefix and its `UsermodFlow` search attribute value. */

@@ -7,7 +7,10 @@ import { normalizeEmail } from './email';
 import type { NewInvite } from './invites';
 import type { NewUser, UserUpdate } from './users';
 
-export const email = z.string().transform(normalizeEmail).pipe(z.email({ message: 'Invalid email' }));
+export const email = z
+  .string()
+  .transform(normalizeEmail)
+  .pipe(z.email({ message: 'Invalid email' }));
 
 export const metadata = z.record(z.string(), z.unknown()).nullish();
 

@@ -48,14 +48,20 @@ export function authStore(prisma: PrismaClient) {
           data: {
             id: input.id,
             provider_identities: {
-              create: { id: input.providerIdentityId, provider: EMAILPASS, entity_id: normalizeEmail(input.email), password_hash: input.passwordHash },
+              create: {
+                id: input.providerIdentityId,
+                provider: EMAILPASS,
+                entity_id: normalizeEmail(input.email),
+                password_hash: input.passwordHash,
+              },
             },
           },
           include,
         });
         return toDTO(created);
       } catch (err) {
-        if (violatedConstraint(err) === 'provider_identity_provider_entity_id_key') throw invalidData('Identity with email already exists');
+        if (violatedConstraint(err) === 'provider_identity_provider_entity_id_key')
+          throw invalidData('Identity with email already exists');
         throw err;
       }
     },
@@ -101,7 +107,11 @@ export function authStore(prisma: PrismaClient) {
     },
 
     async identitySnapshots(userId: string): Promise<IdentitySnapshot[]> {
-      const rows = await prisma.authIdentity.findMany({ where: { user_id: userId }, include: { provider_identities: true }, orderBy: { id: 'asc' } });
+      const rows = await prisma.authIdentity.findMany({
+        where: { user_id: userId },
+        include: { provider_identities: true },
+        orderBy: { id: 'asc' },
+      });
       return rows.map((r) => ({
         id: r.id,
         user_id: r.user_id,
@@ -156,7 +166,9 @@ export function authStore(prisma: PrismaClient) {
 
     /** The current password of a login, what a failed password update puts back. */
     async passwordState(email: string): Promise<PasswordState> {
-      const p = await prisma.providerIdentity.findUnique({ where: { provider_entity_id: { provider: EMAILPASS, entity_id: normalizeEmail(email) } } });
+      const p = await prisma.providerIdentity.findUnique({
+        where: { provider_entity_id: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
+      });
       if (!p?.password_hash) throw notFound(`ProviderIdentity with entity_id "${normalizeEmail(email)}" not found`);
       return { email: p.entity_id, passwordHash: p.password_hash, updated_at: p.updated_at.toISOString() };
     },
@@ -185,7 +197,9 @@ export function authStore(prisma: PrismaClient) {
         where: { provider_entity_id: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
         include: { auth_identity: true },
       });
-      return p ? { authIdentityId: p.auth_identity_id, userId: p.auth_identity.user_id, passwordHash: p.password_hash } : undefined;
+      return p
+        ? { authIdentityId: p.auth_identity_id, userId: p.auth_identity.user_id, passwordHash: p.password_hash }
+        : undefined;
     },
   };
 }

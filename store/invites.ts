@@ -37,7 +37,10 @@ export const INVITE_SORTABLE = ['id', 'email', 'status', 'expires_at', 'created_
 type InviteRow = Prisma.InviteGetPayload<object>;
 
 /** A pending invite whose expiry has passed is expired, whether or not the expiry job has run yet. */
-export function effectiveStatus(i: Pick<InviteRow, 'status' | 'expires_at' | 'deleted_at'>, now = new Date()): InviteStatus {
+export function effectiveStatus(
+  i: Pick<InviteRow, 'status' | 'expires_at' | 'deleted_at'>,
+  now = new Date(),
+): InviteStatus {
   if (i.deleted_at) return 'revoked';
   if (i.status === 'pending' && i.expires_at <= now) return 'expired';
   return i.status;
@@ -77,7 +80,8 @@ export function inviteStore(prisma: PrismaClient) {
     const emails = asArray(filters.email)?.map(normalizeEmail);
     const statuses = asArray(filters.status);
     for (const s of statuses ?? []) {
-      if (!INVITE_STATUSES.includes(s)) throw invalidData(`Invalid status '${s}'; expected one of: ${INVITE_STATUSES.join(', ')}`);
+      if (!INVITE_STATUSES.includes(s))
+        throw invalidData(`Invalid status '${s}'; expected one of: ${INVITE_STATUSES.join(', ')}`);
     }
     const q = filters.q?.trim();
     const and: Prisma.InviteWhereInput[] = [];
@@ -96,9 +100,12 @@ export function inviteStore(prisma: PrismaClient) {
     if (!i) return notFound(`Invite with id: ${id} was not found`);
     if (i.deleted_at) return unauthorized('The invite has been revoked');
     if (i.accepted) {
-      return i.accepted_by === acceptingRun ? undefined : unauthorized('The invite has already been accepted or is being accepted');
+      return i.accepted_by === acceptingRun
+        ? undefined
+        : unauthorized('The invite has already been accepted or is being accepted');
     }
-    if (!sameHash(i.token_hash, tokenHash)) return unauthorized('The invite token is no longer valid: a newer one was sent');
+    if (!sameHash(i.token_hash, tokenHash))
+      return unauthorized('The invite token is no longer valid: a newer one was sent');
     if (i.expires_at <= new Date() || i.status === 'expired') return unauthorized('The invite has expired');
     return undefined;
   }
@@ -109,10 +116,17 @@ export function inviteStore(prisma: PrismaClient) {
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw invalidData(`The following invites do not exist: ${missing.join(', ')}`);
     const accepted = rows.filter((r) => r.accepted);
-    if (accepted.length) throw invalidData(`The following invites are already accepted: ${accepted.map((r) => r.id).join(', ')}`);
+    if (accepted.length)
+      throw invalidData(`The following invites are already accepted: ${accepted.map((r) => r.id).join(', ')}`);
     return ids.map((id) => {
       const r = rows.find((x) => x.id === id)!;
-      return { id, token_hash: r.token_hash, expires_at: r.expires_at.toISOString(), status: r.status, updated_at: r.updated_at.toISOString() };
+      return {
+        id,
+        token_hash: r.token_hash,
+        expires_at: r.expires_at.toISOString(),
+        status: r.status,
+        updated_at: r.updated_at.toISOString(),
+      };
     });
   }
 
@@ -126,13 +140,18 @@ export function inviteStore(prisma: PrismaClient) {
       const mine = await prisma.invite.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
       if (mine.length === rows.length) return rows.map((r) => toInviteDTO(mine.find((i) => i.id === r.id)!));
       const emails = rows.map((r) => r.email);
-      const users = await prisma.user.findMany({ where: { email: { in: emails }, deleted_at: null }, select: { email: true } });
+      const users = await prisma.user.findMany({
+        where: { email: { in: emails }, deleted_at: null },
+        select: { email: true },
+      });
       if (users.length) {
         throw invalidData(`User account for following email(s) already exist: ${users.map((u) => u.email).join(', ')}`);
       }
       const dup = emails.find((e, i) => emails.indexOf(e) !== i);
       if (dup) throw duplicateInvite(dup);
-      const live = await prisma.invite.findFirst({ where: { email: { in: emails }, deleted_at: null, accepted: false } });
+      const live = await prisma.invite.findFirst({
+        where: { email: { in: emails }, deleted_at: null, accepted: false },
+      });
       if (live) throw duplicateInvite(live.email);
       try {
         const created = await prisma.invite.createManyAndReturn({
@@ -183,7 +202,12 @@ export function inviteStore(prisma: PrismaClient) {
         states.map((s) =>
           prisma.invite.updateMany({
             where: { id: s.id },
-            data: { token_hash: s.token_hash, expires_at: new Date(s.expires_at), status: s.status, updated_at: new Date(s.updated_at) },
+            data: {
+              token_hash: s.token_hash,
+              expires_at: new Date(s.expires_at),
+              status: s.status,
+              updated_at: new Date(s.updated_at),
+            },
           }),
         ),
       );
@@ -215,7 +239,10 @@ export function inviteStore(prisma: PrismaClient) {
         rows.map((r) =>
           typeof r === 'string'
             ? prisma.invite.updateMany({ where: { id: r }, data: { deleted_at: null } })
-            : prisma.invite.updateMany({ where: { id: r.id }, data: { deleted_at: null, updated_at: new Date(r.updated_at) } }),
+            : prisma.invite.updateMany({
+                where: { id: r.id },
+                data: { deleted_at: null, updated_at: new Date(r.updated_at) },
+              }),
         ),
       );
     },
@@ -244,7 +271,10 @@ export function inviteStore(prisma: PrismaClient) {
       });
       if (count === 0) {
         const after = await prisma.invite.findUnique({ where: { id: inviteId } });
-        throw refusal(after, inviteId, tokenHash, run) ?? conflict('The invite has already been accepted or is being accepted');
+        throw (
+          refusal(after, inviteId, tokenHash, run) ??
+          conflict('The invite has already been accepted or is being accepted')
+        );
       }
       return toInviteDTO(await prisma.invite.findUniqueOrThrow({ where: { id: inviteId } }));
     },
@@ -253,12 +283,21 @@ export function inviteStore(prisma: PrismaClient) {
     async releaseInviteClaim(inviteId: string, run: string, previousUpdatedAt: string): Promise<void> {
       await prisma.invite.updateMany({
         where: { id: inviteId, accepted_by: run },
-        data: { accepted: false, accepted_at: null, accepted_by: null, status: 'pending', updated_at: new Date(previousUpdatedAt) },
+        data: {
+          accepted: false,
+          accepted_at: null,
+          accepted_by: null,
+          status: 'pending',
+          updated_at: new Date(previousUpdatedAt),
+        },
       });
     },
 
     async setInviteDelivery(inviteId: string, status: DeliveryStatus, error?: string): Promise<void> {
-      await prisma.invite.updateMany({ where: { id: inviteId }, data: { delivery_status: status, delivery_error: error ?? null } });
+      await prisma.invite.updateMany({
+        where: { id: inviteId },
+        data: { delivery_status: status, delivery_error: error ?? null },
+      });
     },
 
     async updateInvites(data: InviteUpdate[]): Promise<InviteDTO[]> {
@@ -294,7 +333,11 @@ export function inviteStore(prisma: PrismaClient) {
           WHERE invite.id = due.id
           RETURNING invite.id, invite.expires_at`;
         await tx.event.createMany({
-          data: rows.map((r) => ({ id: `evt_expired_${r.id}_${r.expires_at.getTime()}`, name: 'invite.expired', payload: { id: r.id } })),
+          data: rows.map((r) => ({
+            id: `evt_expired_${r.id}_${r.expires_at.getTime()}`,
+            name: 'invite.expired',
+            payload: { id: r.id },
+          })),
           skipDuplicates: true,
         });
         return rows.map((r) => r.id);
@@ -318,14 +361,20 @@ export function inviteStore(prisma: PrismaClient) {
     },
 
     async listInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<InviteDTO[]> {
-      const rows = await prisma.invite.findMany({ where: where(filters, config.withDeleted), ...pagingArgs(config, INVITE_SORTABLE) });
+      const rows = await prisma.invite.findMany({
+        where: where(filters, config.withDeleted),
+        ...pagingArgs(config, INVITE_SORTABLE),
+      });
       return rows.map(toInviteDTO);
     },
 
     async listAndCountInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<[InviteDTO[], number]> {
       const w = where(filters, config.withDeleted);
       const paging = pagingArgs(config, INVITE_SORTABLE);
-      const [rows, count] = await prisma.$transaction([prisma.invite.findMany({ where: w, ...paging }), prisma.invite.count({ where: w })]);
+      const [rows, count] = await prisma.$transaction([
+        prisma.invite.findMany({ where: w, ...paging }),
+        prisma.invite.count({ where: w }),
+      ]);
       return [rows.map(toInviteDTO), count];
     },
   };

@@ -1,12 +1,25 @@
 import { z } from 'zod';
 import type { PrismaClient, Prisma } from './prisma';
 import { violatedConstraint } from './prisma';
-import { invalidData, normalizeEmail, notFound, type CreateUserInput, type UserDTO, type UserFilters, type UserUpdate } from '../domain';
+import {
+  invalidData,
+  normalizeEmail,
+  notFound,
+  type CreateUserInput,
+  type UserDTO,
+  type UserFilters,
+  type UserUpdate,
+} from '../domain';
 import { asArray, type ListConfig, pagingArgs } from './list-options';
 import { matches, newUser, parse, userUpdate as updateUserSchema } from '../domain/validation';
 
 const createUserSchema = matches<CreateUserInput>()(
-  newUser.extend({ id: z.string().regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>').optional() }),
+  newUser.extend({
+    id: z
+      .string()
+      .regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>')
+      .optional(),
+  }),
 );
 
 export const USER_SORTABLE = ['id', 'email', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
@@ -39,7 +52,11 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       ...(ids ? { id: { in: ids } } : {}),
       ...(emails ? { email: { in: emails } } : {}),
       ...(q
-        ? { OR: (['first_name', 'last_name', 'email'] as const).map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+        ? {
+            OR: (['first_name', 'last_name', 'email'] as const).map((f) => ({
+              [f]: { contains: q, mode: 'insensitive' },
+            })),
+          }
         : {}),
     };
   }
@@ -65,7 +82,10 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
         if (seen.has(r.email)) throw duplicateEmail(r.email);
         seen.add(r.email);
       }
-      const taken = await prisma.user.findFirst({ where: { email: { in: [...seen] }, deleted_at: null }, select: { email: true } });
+      const taken = await prisma.user.findFirst({
+        where: { email: { in: [...seen] }, deleted_at: null },
+        select: { email: true },
+      });
       if (taken) throw duplicateEmail(taken.email);
       try {
         const created = await prisma.user.createManyAndReturn({
@@ -160,7 +180,10 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
           rows.map((r) =>
             typeof r === 'string'
               ? prisma.user.updateMany({ where: { id: r }, data: { deleted_at: null } })
-              : prisma.user.updateMany({ where: { id: r.id }, data: { deleted_at: null, updated_at: new Date(r.updated_at) } }),
+              : prisma.user.updateMany({
+                  where: { id: r.id },
+                  data: { deleted_at: null, updated_at: new Date(r.updated_at) },
+                }),
           ),
         );
       } catch (err) {
@@ -179,14 +202,20 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
     },
 
     async listUsers(filters: UserFilters = {}, config: ListConfig = {}): Promise<UserDTO[]> {
-      const rows = await prisma.user.findMany({ where: where(filters, config.withDeleted), ...pagingArgs(config, USER_SORTABLE) });
+      const rows = await prisma.user.findMany({
+        where: where(filters, config.withDeleted),
+        ...pagingArgs(config, USER_SORTABLE),
+      });
       return rows.map(toUserDTO);
     },
 
     async listAndCountUsers(filters: UserFilters = {}, config: ListConfig = {}): Promise<[UserDTO[], number]> {
       const w = where(filters, config.withDeleted);
       const paging = pagingArgs(config, USER_SORTABLE);
-      const [rows, count] = await prisma.$transaction([prisma.user.findMany({ where: w, ...paging }), prisma.user.count({ where: w })]);
+      const [rows, count] = await prisma.$transaction([
+        prisma.user.findMany({ where: w, ...paging }),
+        prisma.user.count({ where: w }),
+      ]);
       return [rows.map(toUserDTO), count];
     },
   };

@@ -31,7 +31,12 @@ export function recordingClient(client: Client, dataConverter: ClientOptions['da
       return next(input);
     },
   };
-  const recording = new Client({ connection: client.connection, namespace: client.options.namespace, dataConverter, interceptors: { workflow: [recorder] } });
+  const recording = new Client({
+    connection: client.connection,
+    namespace: client.options.namespace,
+    dataConverter,
+    interceptors: { workflow: [recorder] },
+  });
   return { client: recording, started };
 }
 
@@ -57,8 +62,16 @@ export function failAfter(real: Activities, workflowType: string, target: Schedu
       async (...args: unknown[]) => {
         const out = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         const info = Context.current().info;
-        if (!info.isLocal && info.workflowType === workflowType && info.activityId === target.activityId && info.activityType === target.activityType) {
-          throw ApplicationFailure.nonRetryable(`injected failure after ${target.activityType} (activity ${target.activityId})`, INJECTED);
+        if (
+          !info.isLocal &&
+          info.workflowType === workflowType &&
+          info.activityId === target.activityId &&
+          info.activityType === target.activityType
+        ) {
+          throw ApplicationFailure.nonRetryable(
+            `injected failure after ${target.activityType} (activity ${target.activityId})`,
+            INJECTED,
+          );
         }
         return out;
       },

@@ -69,7 +69,9 @@ export async function openHarness(): Promise<Harness> {
     Object.keys(real).map((name) => [
       name,
       (...args: unknown[]) => {
-        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (...a: unknown[]) => unknown;
+        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (
+          ...a: unknown[]
+        ) => unknown;
         return fn(...args);
       },
     ]),
@@ -79,7 +81,14 @@ export async function openHarness(): Promise<Harness> {
   let running: { worker: Worker; done: Promise<void> } | undefined;
   const ensureWorker = async () => {
     if (running) return;
-    const worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities: dispatch, workflowBundle, dataConverter: testDataConverter });
+    const worker = await createWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      activities: dispatch,
+      workflowBundle,
+      dataConverter: testDataConverter,
+    });
     running = { worker, done: worker.run() };
   };
 

@@ -1,4 +1,10 @@
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  Client,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { FLOW, flowId, workflowType, type ExpireInvitesInput } from '../domain';
 
 export const INVITE_EXPIRY_SCHEDULE_ID = 'usermod-invite-expiry';

@@ -5,7 +5,11 @@ import { event, recordEvents, runSaga } from './saga';
 
 export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<UserAccount> {
   if (!input.passwordHash === !input.authIdentityId) {
-    throw ApplicationFailure.create({ type: 'invalid_data', message: 'Accept needs either a password or a registered identity', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'invalid_data',
+      message: 'Accept needs either a password or a registered identity',
+      nonRetryable: true,
+    });
   }
   return runSaga(async (saga) => {
     const run = workflowInfo().workflowId;
@@ -33,12 +37,20 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
       const identity = await activities.checkIdentityForAccept(input.authIdentityId, invite.email);
       [authIdentityId, identityUpdatedAt] = [identity.id, identity.updated_at];
     } else {
-      const [identityId, providerIdentityId] = [(await local.newIds('authid', 1))[0], (await local.newIds('provid', 1))[0]];
+      const [identityId, providerIdentityId] = [
+        (await local.newIds('authid', 1))[0],
+        (await local.newIds('provid', 1))[0],
+      ];
       authIdentityId = identityId;
       await saga.step('create the login', {
         undo: () => activities.deleteAuthIdentity(identityId),
         run: () =>
-          activities.createEmailpassIdentity({ id: identityId, providerIdentityId, email: invite.email, passwordHash: input.passwordHash! }),
+          activities.createEmailpassIdentity({
+            id: identityId,
+            providerIdentityId,
+            email: invite.email,
+            passwordHash: input.passwordHash!,
+          }),
       });
     }
 
@@ -47,7 +59,10 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     upsertSearchAttributes([{ key: USER_IDS, value: [userId] }]);
     const [user] = await saga.step('create the user', {
       undo: () => activities.deleteUsers([userId]),
-      run: () => activities.createUsers([{ id: userId, email: invite.email, first_name: input.user.first_name, last_name: input.user.last_name }]),
+      run: () =>
+        activities.createUsers([
+          { id: userId, email: invite.email, first_name: input.user.first_name, last_name: input.user.last_name },
+        ]),
     });
 
     // 4. Link the login to the user.
@@ -56,7 +71,10 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
       run: () => activities.linkIdentity(authIdentityId, userId),
     });
 
-    await recordEvents(saga, [event('user.created', { id: userId }), event('invite.accepted', { id: invite.id, user_id: userId })]);
+    await recordEvents(saga, [
+      event('user.created', { id: userId }),
+      event('invite.accepted', { id: invite.id, user_id: userId }),
+    ]);
     return { user, authIdentityId };
   });
 }

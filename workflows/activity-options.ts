@@ -18,7 +18,12 @@ export const AFTER_SAGA = ['sendInvite'] as const;
 // Sending mail: retried with backoff for a while, never for a permanent refusal (bad recipient).
 export const delivery = proxyActivities<Pick<Activities, (typeof AFTER_SAGA)[number]>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['delivery_permanent'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['delivery_permanent'],
+  },
 });
 
 // Pure, local computations whose result must be fixed in history (ids, token claims); they write nothing.

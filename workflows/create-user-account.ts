@@ -16,13 +16,22 @@ export async function createUserAccountWorkflow(input: CreateUserAccountInput): 
     // Creates the user.
     const [user] = await saga.step('create the user', {
       undo: () => activities.deleteUsers([userId]),
-      run: () => activities.createUsers([{ id: userId, email: input.email, first_name: input.first_name, last_name: input.last_name }]),
+      run: () =>
+        activities.createUsers([
+          { id: userId, email: input.email, first_name: input.first_name, last_name: input.last_name },
+        ]),
     });
 
     // Creates its login.
     await saga.step('create the login', {
       undo: () => activities.deleteAuthIdentity(authIdentityId),
-      run: () => activities.createEmailpassIdentity({ id: authIdentityId, providerIdentityId, email: user.email, passwordHash: input.passwordHash }),
+      run: () =>
+        activities.createEmailpassIdentity({
+          id: authIdentityId,
+          providerIdentityId,
+          email: user.email,
+          passwordHash: input.passwordHash,
+        }),
     });
 
     // Links the login to the user.

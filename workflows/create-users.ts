@@ -16,7 +16,10 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
       run: () => activities.createUsers(input.users.map((u, i) => ({ ...u, id: ids[i] }))),
     });
 
-    await recordEvents(saga, users.map((u) => event('user.created', { id: u.id })));
+    await recordEvents(
+      saga,
+      users.map((u) => event('user.created', { id: u.id })),
+    );
     return users;
   });
 }

@@ -9,7 +9,13 @@ export async function registerEmailpassWorkflow(input: RegisterEmailpassInput): 
     // Creates the login.
     await saga.step('create the login', {
       undo: () => activities.deleteAuthIdentity(id),
-      run: () => activities.createEmailpassIdentity({ id, providerIdentityId, email: input.email, passwordHash: input.passwordHash }),
+      run: () =>
+        activities.createEmailpassIdentity({
+          id,
+          providerIdentityId,
+          email: input.email,
+          passwordHash: input.passwordHash,
+        }),
     });
     await recordEvents(saga, [event('auth.identity_registered', { id })]);
     return { authIdentityId: id };

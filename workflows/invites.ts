@@ -22,7 +22,10 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
       run: () => activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] }))),
     });
 
-    await recordEvents(saga, invites.map((i) => event('invite.created', { id: i.id })));
+    await recordEvents(
+      saga,
+      invites.map((i) => event('invite.created', { id: i.id })),
+    );
     return { invites, claims };
   });
   // After the saga: nothing about delivery can undo the invites.
@@ -61,7 +64,10 @@ export async function refreshInviteTokensWorkflow(input: RefreshInviteTokensInpu
       run: () => activities.refreshInviteTokens(claims),
     });
 
-    await recordEvents(saga, invites.map((i) => event('invite.resent', { id: i.id })));
+    await recordEvents(
+      saga,
+      invites.map((i) => event('invite.resent', { id: i.id })),
+    );
     return { invites, claims };
   });
   await deliver(refreshed);
@@ -80,7 +86,10 @@ export async function deleteInvitesWorkflow(input: DeleteInvitesInput): Promise<
       run: () => activities.softDeleteInvites(live.map((i) => i.id)),
     });
 
-    await recordEvents(saga, live.map((i) => event('invite.deleted', { id: i.id })));
+    await recordEvents(
+      saga,
+      live.map((i) => event('invite.deleted', { id: i.id })),
+    );
     return { ids: input.ids };
   });
 }

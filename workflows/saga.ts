@@ -53,7 +53,12 @@ export function toWorkflowFailure(err: unknown): ApplicationFailure {
     return ApplicationFailure.create({ type: root.type, message: root.message, nonRetryable: true });
   }
   const message = root?.message ?? (err instanceof Error ? err.message : String(err));
-  return ApplicationFailure.create({ type: root?.type ?? 'internal', message, nonRetryable: true, cause: err instanceof Error ? err : undefined });
+  return ApplicationFailure.create({
+    type: root?.type ?? 'internal',
+    message,
+    nonRetryable: true,
+    cause: err instanceof Error ? err : undefined,
+  });
 }
 
 /** Run a flow's steps; on failure undo what was done and fail the workflow with the original cause. */
@@ -68,7 +73,11 @@ export async function runSaga<T>(steps: (saga: Saga) => Promise<T>): Promise<T> 
 }
 
 /** An outbox event with an id fixed by the workflow history, so retried writes record it once. */
-export const event = (name: EventName, payload: Record<string, unknown>): EventInput => ({ id: `evt_${uuid4()}`, name, payload });
+export const event = (name: EventName, payload: Record<string, unknown>): EventInput => ({
+  id: `evt_${uuid4()}`,
+  name,
+  payload,
+});
 
 /** The flow's events, as its last step: undone by deleting exactly these events. */
 export function recordEvents(saga: Saga, events: EventInput[]): Promise<void> {

@@ -11,7 +11,10 @@ export async function updateUsersWorkflow(input: UpdateUsersInput): Promise<User
       undo: () => activities.restoreUserSnapshots(before),
       run: () => activities.updateUsers(input.updates),
     });
-    await recordEvents(saga, users.map((u) => event('user.updated', { id: u.id })));
+    await recordEvents(
+      saga,
+      users.map((u) => event('user.updated', { id: u.id })),
+    );
     return users;
   });
 }

@@ -22,33 +22,57 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
   // As Medusa: a provider's refusal (e-mail taken, weak password) is a 401 carrying its message.
   const asUnauthorized = (err: unknown) => {
-    if (err instanceof UsermodError && err.type === 'invalid_data' && !err.message.startsWith('Invalid request')) throw unauthorized(err.message);
+    if (err instanceof UsermodError && err.type === 'invalid_data' && !err.message.startsWith('Invalid request'))
+      throw unauthorized(err.message);
     throw err;
   };
 
-  r.post('/auth/user/emailpass/register', { summary: 'Register an emailpass login (not yet a user)', body: credentials, reply: token }, async ({ body, req }) => {
-    const { authIdentityId } = await registerEmailpass(ctx.usermod, body.email, body.password, runOptions(req)).catch(asUnauthorized);
-    return bearer(authIdentityId, null);
-  });
+  r.post(
+    '/auth/user/emailpass/register',
+    { summary: 'Register an emailpass login (not yet a user)', body: credentials, reply: token },
+    async ({ body, req }) => {
+      const { authIdentityId } = await registerEmailpass(ctx.usermod, body.email, body.password, runOptions(req)).catch(
+        asUnauthorized,
+      );
+      return bearer(authIdentityId, null);
+    },
+  );
 
-  r.post('/auth/user/emailpass', { summary: 'Log in', body: credentials, reply: token, errors: ['unauthorized'] }, async ({ body }) => {
-    const login = await authenticateEmailpass(ctx.store, body.email, body.password).catch(asUnauthorized);
-    return bearer(login.authIdentityId, login.userId);
-  });
+  r.post(
+    '/auth/user/emailpass',
+    { summary: 'Log in', body: credentials, reply: token, errors: ['unauthorized'] },
+    async ({ body }) => {
+      const login = await authenticateEmailpass(ctx.store, body.email, body.password).catch(asUnauthorized);
+      return bearer(login.authIdentityId, login.userId);
+    },
+  );
 
-  r.post('/auth/token/refresh', { summary: 'Re-issue the bearer from the current identity', guard: 'unregistered', reply: token }, async ({ req }) => {
-    const identity = await ctx.store.retrieveAuthIdentity(req.auth!.auth_identity_id).catch(() => {
-      throw unauthorized('Unauthorized');
-    });
-    return bearer(identity.id, identity.user_id);
-  });
+  r.post(
+    '/auth/token/refresh',
+    { summary: 'Re-issue the bearer from the current identity', guard: 'unregistered', reply: token },
+    async ({ req }) => {
+      const identity = await ctx.store.retrieveAuthIdentity(req.auth!.auth_identity_id).catch(() => {
+        throw unauthorized('Unauthorized');
+      });
+      return bearer(identity.id, identity.user_id);
+    },
+  );
 
-  r.post('/auth/session', { summary: 'Turn the bearer into a cookie session', guard: 'unregistered', reply: z.object({ user: authContext }) }, async ({ req, reply }) => {
-    const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!given) throw unauthorized('Unauthorized');
-    reply.setCookie(SESSION_COOKIE, given, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.protocol === 'https' });
-    return { user: req.auth };
-  });
+  r.post(
+    '/auth/session',
+    { summary: 'Turn the bearer into a cookie session', guard: 'unregistered', reply: z.object({ user: authContext }) },
+    async ({ req, reply }) => {
+      const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!given) throw unauthorized('Unauthorized');
+      reply.setCookie(SESSION_COOKIE, given, {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/',
+        secure: req.protocol === 'https',
+      });
+      return { user: req.auth };
+    },
+  );
 
   r.delete('/auth/session', { summary: 'End the cookie session', reply: success }, async ({ reply }) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -64,7 +88,13 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return reply.code(201).send();
   });
 
-  const updateSpec = { summary: 'Set a new password with a reset token', query: updateQuery, body: updateBody, reply: success, errors: ['unauthorized' as const] };
+  const updateSpec = {
+    summary: 'Set a new password with a reset token',
+    query: updateQuery,
+    body: updateBody,
+    reply: success,
+    errors: ['unauthorized' as const],
+  };
   r.post('/auth/user/emailpass/update', updateSpec, async ({ query, body, req }) => {
     const email = await checkResetToken(ctx.store, query.token, ctx.jwtSecret);
     await updateEmailpassPassword(ctx.usermod, email, body.password, runOptions(req)).catch(asUnauthorized);

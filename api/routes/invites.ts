@@ -24,21 +24,48 @@ const fieldsQuery = z.strictObject({ fields: z.string().optional() });
 const idParams = z.strictObject({ id: z.string().min(1) });
 const createBody = z.strictObject({ email: z.string(), metadata: metadataField });
 const acceptQuery = z.strictObject({ token: z.string().min(1) });
-const acceptBody = z.strictObject({ email: optionalText, first_name: optionalText, last_name: optionalText, password: z.string().optional() });
+const acceptBody = z.strictObject({
+  email: optionalText,
+  first_name: optionalText,
+  last_name: optionalText,
+  password: z.string().optional(),
+});
 
 export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'invites');
 
-  r.get('/admin/invites', { summary: 'List invites (never with tokens)', guard: 'registered', query: listQuery, reply: page('invites', invite) }, async ({ query: q }) => {
-    const ops = ['gt', 'gte', 'lt', 'lte'] as const;
-    const range = Object.fromEntries(ops.flatMap((op) => (q[`expires_at[$${op}]`] ? [[op, q[`expires_at[$${op}]`]]] : [])));
-    const [limit, offset] = [q.limit ?? 50, q.offset ?? 0];
-    const filters = { q: q.q, id: q.id, email: q.email, status: q.status, expires_at: Object.keys(range).length ? range : undefined };
-    const [invites, count] = await ctx.store.listAndCountInvites(filters, { limit, offset, order: q.order });
-    return { invites: invites.map((i) => pickFields(i, q.fields)), count, offset, limit };
-  });
+  r.get(
+    '/admin/invites',
+    {
+      summary: 'List invites (never with tokens)',
+      guard: 'registered',
+      query: listQuery,
+      reply: page('invites', invite),
+    },
+    async ({ query: q }) => {
+      const ops = ['gt', 'gte', 'lt', 'lte'] as const;
+      const range = Object.fromEntries(
+        ops.flatMap((op) => (q[`expires_at[$${op}]`] ? [[op, q[`expires_at[$${op}]`]]] : [])),
+      );
+      const [limit, offset] = [q.limit ?? 50, q.offset ?? 0];
+      const filters = {
+        q: q.q,
+        id: q.id,
+        email: q.email,
+        status: q.status,
+        expires_at: Object.keys(range).length ? range : undefined,
+      };
+      const [invites, count] = await ctx.store.listAndCountInvites(filters, { limit, offset, order: q.order });
+      return { invites: invites.map((i) => pickFields(i, q.fields)), count, offset, limit };
+    },
+  );
 
-  const createSpec = { summary: 'Invite someone (the answer carries the token)', guard: 'registered' as const, body: createBody, reply: z.object({ invite: inviteWithToken }) };
+  const createSpec = {
+    summary: 'Invite someone (the answer carries the token)',
+    guard: 'registered' as const,
+    body: createBody,
+    reply: z.object({ invite: inviteWithToken }),
+  };
   r.post('/admin/invites', createSpec, async ({ body, req }) => {
     const [created] = await createInvites(ctx.usermod, [body], runOptions(req));
     return { invite: created };
@@ -55,23 +82,41 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
   r.post('/admin/invites/accept', acceptSpec, async ({ query, body: { password, ...fields }, req }) => {
     if (req.auth?.actor_id) throw notAllowed('The user is already authenticated and cannot accept an invite.');
-    if (req.auth && password !== undefined) throw invalidData('Give either a password or the bearer of a registered login, not both');
-    if (!req.auth && password === undefined) throw unauthorized("Unauthorized: register first and send its bearer token, or give a 'password'");
-    const accepted = await acceptInvite(ctx.usermod, { token: query.token, password, authIdentityId: req.auth?.auth_identity_id, user: fields }, runOptions(req));
+    if (req.auth && password !== undefined)
+      throw invalidData('Give either a password or the bearer of a registered login, not both');
+    if (!req.auth && password === undefined)
+      throw unauthorized("Unauthorized: register first and send its bearer token, or give a 'password'");
+    const accepted = await acceptInvite(
+      ctx.usermod,
+      { token: query.token, password, authIdentityId: req.auth?.auth_identity_id, user: fields },
+      runOptions(req),
+    );
     return { user: accepted.user };
   });
 
   const one = { guard: 'registered' as const, params: idParams, errors: ['not_found' as const] };
-  r.get('/admin/invites/:id', { ...one, summary: 'One invite', query: fieldsQuery, reply: z.object({ invite }) }, async ({ params, query }) => {
-    return { invite: pickFields(await ctx.store.retrieveInvite(params.id), query.fields) };
-  });
+  r.get(
+    '/admin/invites/:id',
+    { ...one, summary: 'One invite', query: fieldsQuery, reply: z.object({ invite }) },
+    async ({ params, query }) => {
+      return { invite: pickFields(await ctx.store.retrieveInvite(params.id), query.fields) };
+    },
+  );
 
-  r.delete('/admin/invites/:id', { ...one, summary: 'Revoke an invite', reply: deleted('invite') }, async ({ params, req }) => {
-    await deleteInvites(ctx.usermod, [params.id], runOptions(req));
-    return { id: params.id, object: 'invite', deleted: true };
-  });
+  r.delete(
+    '/admin/invites/:id',
+    { ...one, summary: 'Revoke an invite', reply: deleted('invite') },
+    async ({ params, req }) => {
+      await deleteInvites(ctx.usermod, [params.id], runOptions(req));
+      return { id: params.id, object: 'invite', deleted: true };
+    },
+  );
 
-  const resendSpec = { ...one, summary: 'New token and expiry; earlier tokens stop working', reply: z.object({ invite: inviteWithToken }) };
+  const resendSpec = {
+    ...one,
+    summary: 'New token and expiry; earlier tokens stop working',
+    reply: z.object({ invite: inviteWithToken }),
+  };
   r.post('/admin/invites/:id/resend', resendSpec, async ({ params, req }) => {
     const [resent] = await refreshInviteTokens(ctx.usermod, [params.id], runOptions(req));
     return { invite: resent };

@@ -11,39 +11,77 @@ import { listPaging, metadataField, oneOrMany, optionalText, pickFields } from '
 const listQuery = z.strictObject({ q: z.string().optional(), id: oneOrMany, email: oneOrMany, ...listPaging });
 const fieldsQuery = z.strictObject({ fields: z.string().optional() });
 const idParams = z.strictObject({ id: z.string().min(1) });
-const updateBody = z.strictObject({ first_name: optionalText, last_name: optionalText, avatar_url: optionalText, metadata: metadataField });
-const createBody = z.strictObject({ email: z.string(), password: z.string(), first_name: optionalText, last_name: optionalText });
+const updateBody = z.strictObject({
+  first_name: optionalText,
+  last_name: optionalText,
+  avatar_url: optionalText,
+  metadata: metadataField,
+});
+const createBody = z.strictObject({
+  email: z.string(),
+  password: z.string(),
+  first_name: optionalText,
+  last_name: optionalText,
+});
 const oneUser = z.object({ user });
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'users');
   const admin = { guard: 'registered' as const };
 
-  r.get('/admin/users', { ...admin, summary: 'List users', query: listQuery, reply: page('users', user) }, async ({ query: q }) => {
-    const [limit, offset] = [q.limit ?? 50, q.offset ?? 0];
-    const [users, count] = await ctx.store.listAndCountUsers({ q: q.q, id: q.id, email: q.email }, { limit, offset, order: q.order });
-    return { users: users.map((u) => pickFields(u, q.fields)), count, offset, limit };
-  });
+  r.get(
+    '/admin/users',
+    { ...admin, summary: 'List users', query: listQuery, reply: page('users', user) },
+    async ({ query: q }) => {
+      const [limit, offset] = [q.limit ?? 50, q.offset ?? 0];
+      const [users, count] = await ctx.store.listAndCountUsers(
+        { q: q.q, id: q.id, email: q.email },
+        { limit, offset, order: q.order },
+      );
+      return { users: users.map((u) => pickFields(u, q.fields)), count, offset, limit };
+    },
+  );
 
-  r.get('/admin/users/me', { ...admin, summary: 'The logged-in user', query: fieldsQuery, reply: oneUser }, async ({ query, req }) => {
-    return { user: pickFields(await ctx.store.retrieveUser(req.auth!.actor_id), query.fields) };
-  });
+  r.get(
+    '/admin/users/me',
+    { ...admin, summary: 'The logged-in user', query: fieldsQuery, reply: oneUser },
+    async ({ query, req }) => {
+      return { user: pickFields(await ctx.store.retrieveUser(req.auth!.actor_id), query.fields) };
+    },
+  );
 
   const one = { ...admin, params: idParams, errors: ['not_found' as const] };
-  r.get('/admin/users/:id', { ...one, summary: 'One user', query: fieldsQuery, reply: oneUser }, async ({ params, query }) => {
-    return { user: pickFields(await ctx.store.retrieveUser(params.id), query.fields) };
-  });
+  r.get(
+    '/admin/users/:id',
+    { ...one, summary: 'One user', query: fieldsQuery, reply: oneUser },
+    async ({ params, query }) => {
+      return { user: pickFields(await ctx.store.retrieveUser(params.id), query.fields) };
+    },
+  );
 
-  r.post('/admin/users', { ...admin, summary: 'Create a user with an emailpass login', body: createBody, reply: oneUser }, async ({ body, req }) => {
-    return { user: (await createUserAccount(ctx.usermod, body, runOptions(req))).user };
-  });
+  r.post(
+    '/admin/users',
+    { ...admin, summary: 'Create a user with an emailpass login', body: createBody, reply: oneUser },
+    async ({ body, req }) => {
+      return { user: (await createUserAccount(ctx.usermod, body, runOptions(req))).user };
+    },
+  );
 
-  r.post('/admin/users/:id', { ...one, summary: 'Update a user (email is not updatable)', body: updateBody, reply: oneUser }, async ({ params, body, req }) => {
-    const [updated] = await updateUsers(ctx.usermod, [{ id: params.id, ...body }], runOptions(req));
-    return { user: updated };
-  });
+  r.post(
+    '/admin/users/:id',
+    { ...one, summary: 'Update a user (email is not updatable)', body: updateBody, reply: oneUser },
+    async ({ params, body, req }) => {
+      const [updated] = await updateUsers(ctx.usermod, [{ id: params.id, ...body }], runOptions(req));
+      return { user: updated };
+    },
+  );
 
-  const removeSpec = { ...one, summary: 'Delete another user (and its logins)', reply: deleted('user'), errors: ['not_found' as const, 'not_allowed' as const] };
+  const removeSpec = {
+    ...one,
+    summary: 'Delete another user (and its logins)',
+    reply: deleted('user'),
+    errors: ['not_found' as const, 'not_allowed' as const],
+  };
   r.delete('/admin/users/:id', removeSpec, async ({ params, req }) => {
     // As Medusa since PR #13960: admins delete others, never themselves (someone must be left to log in).
     if (params.id === req.auth!.actor_id) throw notAllowed('You are not allowed to delete yourself');

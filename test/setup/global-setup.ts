@@ -48,7 +48,10 @@ export default async function globalSetup(): Promise<void> {
       }
     })(),
   ]);
-  const [temporal, db] = parts.map((p) => (p.status === 'fulfilled' ? p.value : undefined)) as [DevServer | undefined, Awaited<ReturnType<StartDb>> | undefined];
+  const [temporal, db] = parts.map((p) => (p.status === 'fulfilled' ? p.value : undefined)) as [
+    DevServer | undefined,
+    Awaited<ReturnType<StartDb>> | undefined,
+  ];
   // If this process dies anyway, scripts/test.sh stops these by pid.
   mkdirSync(join(projectRoot, '.cache'), { recursive: true });
   writeFileSync(PIDS_PATH, JSON.stringify([temporal?.pid, db?.dbServer?.pid].filter(Boolean)));
@@ -69,5 +72,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = db!.url;
   process.env.TEMPORAL_ADDRESS = temporal!.address;
   process.env.USERMOD_TEST_BUNDLE = BUNDLE_PATH;
-  process.stdout.write(`\n[setup] temporal ${temporal!.address}, database ${db!.dbName}, ready in ${Date.now() - started} ms\n`);
+  process.stdout.write(
+    `\n[setup] temporal ${temporal!.address}, database ${db!.dbName}, ready in ${Date.now() - started} ms\n`,
+  );
 }
