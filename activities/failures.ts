@@ -1,5 +1,5 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { UsermodError } from '../store';
+import { UsermodError } from '../domain';
 import { Prisma } from '../store/prisma';
 import { activityFailures } from '../metrics/registry';
 
@@ -54,27 +54,48 @@ export function classify(err: unknown): { kind: FailureKind; type: string; messa
     const cause = adapterCause(err);
     const sqlState = cause?.originalCode ?? (cause?.kind === 'postgres' ? cause.code : undefined);
     if (err.code.startsWith('P1') || cause?.kind === 'DatabaseNotReachable' || cause?.kind === 'ConnectionClosed') {
-      return { kind: 'transient', type: 'database_unavailable', message: `database unavailable (${err.code}${cause?.kind ? ` ${cause.kind}` : ''})` };
+      return {
+        kind: 'transient',
+        type: 'database_unavailable',
+        message: `database unavailable (${err.code}${cause?.kind ? ` ${cause.kind}` : ''})`,
+      };
     }
     if (sqlState && TRANSIENT_CLASSES.includes(sqlState.slice(0, 2))) {
-      return { kind: 'transient', type: 'database_unavailable', message: `database error ${sqlState}: ${scrub(cause?.originalMessage ?? cause?.message ?? '')}` };
+      return {
+        kind: 'transient',
+        type: 'database_unavailable',
+        message: `database error ${sqlState}: ${scrub(cause?.originalMessage ?? cause?.message ?? '')}`,
+      };
     }
-    if (TRANSIENT_PRISMA.has(err.code)) return { kind: 'transient', type: 'database_busy', message: `database busy (${err.code})` };
+    if (TRANSIENT_PRISMA.has(err.code))
+      return { kind: 'transient', type: 'database_busy', message: `database busy (${err.code})` };
     const detail = cause?.originalMessage ?? cause?.message ?? scrub(err.message);
-    return { kind: 'data', type: 'invalid_data', message: `The database refused the data (${sqlState ?? err.code}): ${scrub(detail)}` };
+    return {
+      kind: 'data',
+      type: 'invalid_data',
+      message: `The database refused the data (${sqlState ?? err.code}): ${scrub(detail)}`,
+    };
   }
   if (err instanceof Prisma.PrismaClientValidationError) {
     // The query itself was malformed for this input (a bug or an unexpected value): retrying cannot help.
     return { kind: 'data', type: 'invalid_data', message: `The data could not be stored: ${scrub(err.message)}` };
   }
-  if (err instanceof Prisma.PrismaClientUnknownRequestError || err instanceof Prisma.PrismaClientInitializationError || err instanceof Prisma.PrismaClientRustPanicError) {
+  if (
+    err instanceof Prisma.PrismaClientUnknownRequestError ||
+    err instanceof Prisma.PrismaClientInitializationError ||
+    err instanceof Prisma.PrismaClientRustPanicError
+  ) {
     return { kind: 'transient', type: 'database_unavailable', message: `database error: ${scrub(err.message)}` };
   }
   const e = err as { code?: string; message?: string; name?: string };
   if (typeof e?.code === 'string' && /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)/.test(e.code)) {
     return { kind: 'transient', type: 'database_unavailable', message: `connection error (${e.code})` };
   }
-  if (/connection terminated|terminating connection|connection.*closed|timeout exceeded when trying to connect/i.test(e?.message ?? '')) {
+  if (
+    /connection terminated|terminating connection|connection.*closed|timeout exceeded when trying to connect/i.test(
+      e?.message ?? '',
+    )
+  ) {
     return { kind: 'transient', type: 'database_unavailable', message: `connection error: ${scrub(e.message!)}` };
   }
   return { kind: 'internal', type: e?.name ?? 'Error', message: scrub(e?.message ?? String(err)) };

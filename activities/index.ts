@@ -1,12 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
-import { authActivities } from './auth';
-import { classifiedFailures } from './failures';
 import { deliveryActivities, type DeliverySettings } from './delivery';
-import { inviteActivities, type InviteTokenSettings } from './invites';
+import { classifiedFailures } from './failures';
 import { reconcileActivities } from './reconcile';
-import { userActivities } from './users';
+import { inviteActivities, type InviteTokenSettings } from './invites';
 
 export interface ActivityDeps {
   store: Store;
@@ -16,27 +14,69 @@ export interface ActivityDeps {
   temporal?: Client;
 }
 
+/**
+ * Every activity, named as the store method it runs (forward step, then its undo). Store methods
+ * are idempotent, so Temporal may retry any of them.
+ */
 export function createActivities(deps: ActivityDeps) {
-  const { store, inviteTokens, delivery } = deps;
+  const { store } = deps;
   const all = {
+    /** Local activity: ids fixed in history, so a retried step writes the very same rows. */
     async newIds(prefix: string, count: number): Promise<string[]> {
       return Array.from({ length: count }, () => newId(prefix));
     },
-    recordEvents: store.recordEvents,
-    ...userActivities(store),
-    ...inviteActivities(store, inviteTokens),
-    ...authActivities(store),
-    ...deliveryActivities(store, inviteTokens, delivery),
-    ...reconcileActivities(store, () => {
-      if (!deps.temporal) throw new Error('the reconciler needs a Temporal client in the activities (ActivityDeps.temporal)');
-      return deps.temporal;
-    }),
+
+    createUsers: store.createUsers,
+    deleteUsers: store.deleteUsers,
+    usersForUpdate: store.usersForUpdate,
+    updateUsers: store.updateUsers,
+    restoreUserSnapshots: store.restoreUserSnapshots,
+    softDeleteUsers: store.softDeleteUsers,
+    restoreUsers: store.restoreUsers,
+
+    // createInvites and refreshInviteTokens store the hashes of the tokens their claims make.
+    ...inviteActivities(store, deps.inviteTokens),
+    deleteInvites: store.deleteInvites,
+    inviteTokenStates: store.inviteTokenStates,
+    restoreInviteTokens: store.restoreInviteTokens,
+    liveInvites: store.liveInvites,
+    softDeleteInvites: store.softDeleteInvites,
+    restoreInvites: store.restoreInvites,
+    validateInviteToken: store.validateInviteToken,
+    claimInviteForAccept: store.claimInviteForAccept,
+    releaseInviteClaim: store.releaseInviteClaim,
+    setInviteDelivery: store.setInviteDelivery,
     expireDueInvites: store.expireDueInvites,
     purgeInvites: store.purgeInvites,
+
+    createEmailpassIdentity: store.createEmailpassIdentity,
+    deleteAuthIdentity: store.deleteAuthIdentity,
+    checkIdentityForAccept: store.checkIdentityForAccept,
+    linkIdentity: store.linkIdentity,
+    unlinkIdentity: store.unlinkIdentity,
+    identitySnapshots: store.identitySnapshots,
+    deleteAuthIdentities: store.deleteAuthIdentities,
+    recreateIdentities: store.recreateIdentities,
+    passwordState: store.passwordState,
+    updateEmailpassPassword: store.updateEmailpassPassword,
+    restorePassword: store.restorePassword,
+
+    recordEvents: store.recordEvents,
+    deleteEvents: store.deleteEvents,
+
+    ...deliveryActivities(store, deps.inviteTokens, deps.delivery),
+
+    ...reconcileActivities(store, () => {
+      if (!deps.temporal) throw new Error("the reconciler needs the worker's Temporal client (ActivityDeps.temporal)");
+      return deps.temporal;
+    }),
   };
   return Object.fromEntries(
     // Business and data errors fail at once, transient ones are retried; messages stay one clean line.
-    Object.entries(all).map(([name, fn]) => [name, classifiedFailures(name, fn as (...a: never[]) => Promise<unknown>)]),
+    Object.entries(all).map(([name, fn]) => [
+      name,
+      classifiedFailures(name, fn as (...a: never[]) => Promise<unknown>),
+    ]),
   ) as typeof all;
 }
 

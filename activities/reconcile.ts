@@ -1,55 +1,19 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { ClaimedInvite, ClaimLeftovers, EventInput, Store } from '../store';
+import {
+  runRepairEventId,
+  SAGA_FLOWS,
+  workflowType,
+  type ClosedRun,
+  type EventInput,
+  type Leftovers,
+  type OrphanClaim,
+  type ReconcileInput,
+} from '../domain';
+import type { Store } from '../store';
 import { reconcilerFindings, reconcilerRepairs } from '../metrics/registry';
 
 /** The flows that undo what they did when they fail: a terminated run of one of them may have left rows. */
-export const SAGA_FLOWS = [
-  'acceptInviteWorkflow',
-  'createInvitesWorkflow',
-  'createUserAccountWorkflow',
-  'createUsersWorkflow',
-  'deleteInvitesWorkflow',
-  'refreshInviteTokensWorkflow',
-  'registerEmailpassWorkflow',
-  'removeUserAccountWorkflow',
-  'updateEmailpassPasswordWorkflow',
-  'updateUsersWorkflow',
-] as const;
-
-export interface ReconcileInput {
-  /** Report what would be repaired; change nothing and record nothing. */
-  dryRun: boolean;
-  /** Leave claims younger than this alone. */
-  graceSeconds: number;
-  /** How far back to look for terminated runs (Temporal keeps closed runs for the namespace's retention). */
-  lookbackSeconds?: number;
-  /** At most this many findings of each kind per run. */
-  limit?: number;
-}
-
-/** A run an operator terminated (or that timed out) before it could finish or undo what it did. */
-export interface ClosedRun {
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  status: string;
-}
-
-/** An invite claimed by an accept run that is over without having completed, and what that run left. */
-export interface OrphanClaim {
-  invite: ClaimedInvite;
-  acceptRunStatus: string;
-  leftovers: ClaimLeftovers;
-}
-
-export interface Leftovers {
-  runs: ClosedRun[];
-  claims: OrphanClaim[];
-}
-
-/** The event a repair records; its id is derived from what was repaired, so a repair is recorded once. */
-export const runRepairEventId = (runId: string) => `evt_reconcile_run_${runId}`;
-export const claimRepairEventId = (inviteId: string, acceptRun: string) => `evt_reconcile_claim_${inviteId}_${acceptRun}`;
+const SAGA_WORKFLOW_TYPES = SAGA_FLOWS.map(workflowType);
 
 async function runStatus(client: Client, workflowId: string): Promise<{ status: string; runId?: string }> {
   try {
@@ -69,7 +33,7 @@ export function reconcileActivities(store: Store, temporal: () => Client) {
       const client = temporal();
       const limit = input.limit ?? 100;
       const since = new Date(Date.now() - (input.lookbackSeconds ?? 7 * 86_400) * 1000).toISOString();
-      const types = SAGA_FLOWS.map((t) => `'${t}'`).join(', ');
+      const types = SAGA_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ');
       const query = `TaskQueue = '${input.taskQueue}' AND WorkflowType IN (${types}) AND ExecutionStatus IN ('Terminated', 'TimedOut') AND CloseTime > '${since}'`;
       const runs: ClosedRun[] = [];
       for await (const w of client.workflow.list({ query })) {

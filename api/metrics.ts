@@ -8,11 +8,20 @@ import { httpRequests, METRICS_CONTENT_TYPE, renderMetrics } from '../metrics';
 export function metricsRoutes(app: FastifyInstance): void {
   app.addHook('onResponse', async (req, reply) => {
     // The route pattern, never the raw URL: ids and tokens would make unbounded (and secret) labels.
-    httpRequests.inc({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) });
+    httpRequests.inc({
+      method: req.method,
+      route: req.routeOptions?.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
   });
   app.get(
     '/metrics',
-    { schema: { tags: ['health'], summary: 'Prometheus metrics: flows, compensations, deliveries, reconciler, HTTP, and the Temporal SDK worker' } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Prometheus metrics: flows, compensations, deliveries, reconciler, HTTP, and the Temporal SDK worker',
+      },
+    },
     async (_req, reply) => reply.header('content-type', METRICS_CONTENT_TYPE).send(await renderMetrics()),
   );
 }

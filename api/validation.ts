@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidData } from '../store/errors';
+import { invalidData } from '../domain';
 
 /** Medusa's request-validation messages: `Invalid request: Field 'email' is required`, at most 3 issues. */
 export function formatIssues(issues: z.core.$ZodIssue[]): string {
@@ -25,12 +25,6 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.outp
   return r.data;
 }
 
-/** OpenAPI (JSON Schema) for a request part, generated from the same zod schema that validates it. */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-}
-
 // Shared field shapes.
 export const optionalText = z.string().nullish();
 export const metadataField = z.record(z.string(), z.unknown()).nullish();
@@ -45,7 +39,12 @@ export const oneOrMany = z.union([z.string(), z.array(z.string())]).optional();
 /** Keep only the requested fields (Medusa's `fields=a,b`; `+`/`-` prefixes accepted; id always kept). */
 export function pickFields<T extends object>(row: T, fields?: string): Partial<T> {
   if (!fields) return row;
-  const wanted = new Set(fields.split(',').map((f) => f.trim().replace(/^[+*-]/, '')).filter(Boolean));
+  const wanted = new Set(
+    fields
+      .split(',')
+      .map((f) => f.trim().replace(/^[+*-]/, ''))
+      .filter(Boolean),
+  );
   wanted.add('id');
   return Object.fromEntries(Object.entries(row).filter(([k]) => wanted.has(k))) as Partial<T>;
 }

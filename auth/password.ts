@@ -1,5 +1,5 @@
 import * as ScryptModule from 'scrypt-kdf';
-import { invalidData } from '../store/errors';
+import { invalidData } from '../domain';
 
 // scrypt-kdf 4 exports one default object at run time, while its typings declare named functions.
 const Scrypt = (ScryptModule as unknown as { default?: typeof ScryptModule }).default ?? ScryptModule;

@@ -1,7 +1,14 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newPassword, postgresUser, reachableBy, sharedHome, startEmbeddedPostgres, type EmbeddedPostgres } from '../infra/embedded-postgres';
+import {
+  newPassword,
+  postgresUser,
+  reachableBy,
+  sharedHome,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '../devstack/embedded-postgres';
 
 /** A throw-away PostgreSQL the fault suite can stop and start again on the same port and data. */
 export interface RestartablePostgres {
@@ -19,7 +26,7 @@ export interface RestartablePostgres {
 
 export async function startRestartablePostgres(port: number): Promise<RestartablePostgres> {
   const password = newPassword();
-  // As root the cluster runs as `postgres`, which must reach the folder (see infra/database.ts).
+  // As root the cluster runs as `postgres`, which must reach the folder (see devstack/database.ts).
   const user = postgresUser();
   const base = !user || reachableBy(tmpdir(), user.uid) ? tmpdir() : sharedHome();
   const parent = mkdtempSync(join(base, 'usermod-chaos-pg-'));

@@ -5,9 +5,9 @@ import {
   WorkflowFailedError,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
-import { isErrorType, UsermodError } from '../store/errors';
-import { FLOW } from '../workflows/search-attributes';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { FLOW, flowId, isErrorType, UsermodError, workflowType, type FlowName, type Flows } from '../domain';
+import type { WorkflowOf } from '../workflows';
 
 export interface UsermodClient {
   client: Client;
@@ -26,12 +26,6 @@ export interface RunOptions {
   summary?: string;
 }
 
-/** What the client itself adds to a run's options: the id(s) the run is about, for its workflow id. */
-interface FlowOptions extends RunOptions {
-  /** Part of the workflow id after the flow's name (an invite or user id), never personal data. */
-  subject?: string;
-}
-
 /** Business failures come back as the UsermodError the store threw; anything else is rethrown. */
 export function unwrapFailure(err: unknown): unknown {
   if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isErrorType(err.cause.type)) {
@@ -40,37 +34,44 @@ export function unwrapFailure(err: unknown): unknown {
   return err;
 }
 
-/** Start a flow (or join the run an idempotency key already started) and wait for its result. */
-export async function runFlow<W extends Workflow>(
+/**
+ * Start a flow by its name (or join the run an idempotency key already started) and wait for its
+ * result. The workflow is `<flow>Workflow`, its id `<flow id>-[<subject>-]<key or uuid>` and its
+ * `UsermodFlow` search attribute the flow id: one name from client to history.
+ */
+export async function runFlow<F extends FlowName>(
   ctx: UsermodClient,
-  workflow: W,
-  /** The flow's name: the `UsermodFlow` search attribute's value and the workflow id's prefix. */
-  flowName: string,
-  args: Parameters<W>,
-  options: FlowOptions = {},
-): Promise<Awaited<ReturnType<W>>> {
+  flow: F,
+  input: Flows[F]['input'],
+  options: RunOptions & {
+    /** Ids the run is about (never an e-mail), part of the workflow id. */ subject?: string;
+  } = {},
+): Promise<Flows[F]['result']> {
   const key = options.idempotencyKey;
   if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
     throw new UsermodError('invalid_data', 'Idempotency key must be 1-200 characters of letters, digits, . _ : -');
   }
-  const workflowId = [flowName, options.subject, key ?? randomUUID()].filter(Boolean).join('-');
-  const start: WorkflowStartOptions<W> = {
+  const workflowId = [flowId(flow), options.subject, key ?? randomUUID()]
+    .filter((part) => part !== undefined)
+    .join('-');
+  const start = {
     taskQueue: ctx.taskQueue,
     workflowId,
-    args,
-    typedSearchAttributes: [{ key: FLOW, value: flowName }],
+    args: [input],
+    typedSearchAttributes: [{ key: FLOW, value: flowId(flow) }],
     memo: options.summary ? { summary: options.summary } : undefined,
     staticSummary: options.summary,
     // A second request with the same key joins the running flow, or finds the finished one below.
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-  } as unknown as WorkflowStartOptions<W>;
+  } as WorkflowStartOptions<WorkflowOf<F>>;
   try {
-    const handle = await ctx.client.workflow.start(workflow, start).catch((err) => {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return ctx.client.workflow.getHandle(workflowId);
+    const handle = await ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), start).catch((err) => {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return ctx.client.workflow.getHandle<WorkflowOf<F>>(workflowId);
       throw err;
     });
-    return (await handle.result()) as Awaited<ReturnType<W>>;
+    return await handle.result();
   } catch (err) {
     throw unwrapFailure(err);
   }

@@ -2,7 +2,13 @@ import { inspect } from 'node:util';
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import { logger } from './logger';
 
-const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
 
 /** An error as one line: its type and the first line of its message (causes appended), no stack. */
 export function errorLine(err: unknown): string {
@@ -23,7 +29,8 @@ export function oneLine(entry: LogEntry): void {
   const meta: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry.meta ?? {})) {
     if (v instanceof Error) meta[k] = errorLine(v);
-    else if (v !== null && typeof v === 'object') meta[k] = inspect(v, { breakLength: Infinity, depth: 2, compact: true });
+    else if (v !== null && typeof v === 'object')
+      meta[k] = inspect(v, { breakLength: Infinity, depth: 2, compact: true });
     else meta[k] = v;
   }
   logger[PINO_LEVEL[entry.level]]({ sdk: true, ...meta }, entry.message);
@@ -52,7 +59,15 @@ export function installRuntime(s: RuntimeSettings): boolean {
         // The native core's own warnings go through the same one-line logger, not straight to stderr.
         logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
         ...(s.sdkMetricsPort
-          ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${s.sdkMetricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true } } }
+          ? {
+              metrics: {
+                prometheus: {
+                  bindAddress: `127.0.0.1:${s.sdkMetricsPort}`,
+                  countersTotalSuffix: true,
+                  useSecondsForDurations: true,
+                },
+              },
+            }
           : {}),
       },
     });

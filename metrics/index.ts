@@ -5,6 +5,7 @@ import type { WorkflowInfo } from '@temporalio/workflow';
 import type { UsermodSinks } from '../workflows/sinks';
 import {
   compensationAlerts,
+  deliveriesFailed,
   countCompensatingWith,
   flowsCancelled,
   flowsCompensated,
@@ -29,6 +30,7 @@ export function metricSinks(): InjectedSinks<UsermodSinks> {
       cancelled: { fn: (info) => flowsCancelled.inc({ flow: flowOf(info) }) },
       compensated: { fn: (info) => flowsCompensated.inc({ flow: flowOf(info) }) },
       compensationAlert: { fn: (_info, compensation) => compensationAlerts.inc({ compensation }) },
+      deliveryFailed: { fn: () => deliveriesFailed.inc() },
     },
   };
 }

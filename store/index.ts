@@ -6,13 +6,7 @@ import type { PrismaClient } from './prisma';
 import { userStore } from './users';
 import { reconcileStore } from './reconcile';
 
-export * from './errors';
-export type { UserDTO, CreateUserInput, UpdateUserInput, UserFilters } from './users';
-export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, InviteRowState, CreateInviteInput } from './invites';
-export type { AuthIdentityDTO } from './auth';
-export type { EventInput, EventDTO } from './events';
 export type { ListConfig } from './list-options';
-export type { ClaimedInvite, ClaimLeftovers } from './reconcile';
 
 /** The one Prisma-backed store every activity and read path goes through. */
 export function createStore(prisma: PrismaClient) {

@@ -1,24 +1,5 @@
+import type { ClaimedInvite, ClaimLeftovers } from '../domain';
 import type { PrismaClient } from './prisma';
-
-/** An invite claimed by an accept run, with no user that such a run would leave when it completes. */
-export interface ClaimedInvite {
-  id: string;
-  email: string;
-  /** The workflow id of the accept run holding the claim. */
-  accepted_by: string;
-  accepted_at: string;
-  updated_at: string;
-}
-
-/** What an accept run that never completed left behind for one invite: the same things its saga undoes. */
-export interface ClaimLeftovers {
-  /** Users it created (the invite's e-mail, created from the claim on, live). */
-  userIds: string[];
-  /** Logins it created (the invite's e-mail, created from the claim on). */
-  loginIds: string[];
-  /** Logins registered before the accept and linked by it to one of those users: unlinked, kept. */
-  links: { authIdentityId: string; userId: string }[];
-}
 
 // A user row's created_at comes from the database clock, the claim's accepted_at from the worker's:
 // allow this much skew when telling "created by the accept" from "there before".
@@ -39,7 +20,9 @@ export function reconcileStore(prisma: PrismaClient) {
      * Whether the run holding the claim is still running is Temporal's to say, not the database's.
      */
     async claimedInvitesWithoutUser(claimedBefore: Date, limit: number): Promise<ClaimedInvite[]> {
-      const rows = await prisma.$queryRawUnsafe<{ id: string; email: string; accepted_by: string; accepted_at: Date; updated_at: Date }[]>(
+      const rows = await prisma.$queryRawUnsafe<
+        { id: string; email: string; accepted_by: string; accepted_at: Date; updated_at: Date }[]
+      >(
         `SELECT i.id, i.email, i.accepted_by, i.accepted_at, i.updated_at
            FROM invite i
           WHERE i.accepted AND i.accepted_by IS NOT NULL AND i.accepted_at < $1 AND i.deleted_at IS NULL
@@ -52,7 +35,11 @@ export function reconcileStore(prisma: PrismaClient) {
         claimedBefore,
         limit,
       );
-      return rows.map((r) => ({ ...r, accepted_at: r.accepted_at.toISOString(), updated_at: r.updated_at.toISOString() }));
+      return rows.map((r) => ({
+        ...r,
+        accepted_at: r.accepted_at.toISOString(),
+        updated_at: r.updated_at.toISOString(),
+      }));
     },
 
     /** What the accept that claimed this invite left: see ClaimLeftovers. */
@@ -67,7 +54,10 @@ export function reconcileStore(prisma: PrismaClient) {
       const logins = await prisma.authIdentity.findMany({
         where: {
           OR: [
-            { created_at: { gte: since }, provider_identities: { some: { provider: 'emailpass', entity_id: invite.email.toLowerCase() } } },
+            {
+              created_at: { gte: since },
+              provider_identities: { some: { provider: 'emailpass', entity_id: invite.email.toLowerCase() } },
+            },
             { user_id: { in: userIds } },
           ],
         },

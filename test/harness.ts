@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type LogEntry, type LogLevel, type Worker } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  DefaultLogger,
+  type LogEntry,
+  type LogLevel,
+  type Worker,
+} from '@temporalio/worker';
 import { oneLine } from '../infra/runtime';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import type { DeliverySettings } from '../activities/delivery';
-import type { MailMessage } from '../delivery/transport';
+import type { MailMessage } from '../activities/mail-transport';
 import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { createWorker } from '../worker/worker';
@@ -19,7 +26,10 @@ interface SdkLogs {
   entries: LogEntry[];
   expected: RegExp[];
 }
-const sdkLogs: SdkLogs = ((globalThis as { __usermodSdkLogs?: SdkLogs }).__usermodSdkLogs ??= { entries: [], expected: [] });
+const sdkLogs: SdkLogs = ((globalThis as { __usermodSdkLogs?: SdkLogs }).__usermodSdkLogs ??= {
+  entries: [],
+  expected: [],
+});
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 try {
   const level = (process.env.TEST_LOG_LEVEL ?? 'ERROR').toUpperCase() as LogLevel;
@@ -92,7 +102,9 @@ export async function openHarness(): Promise<Harness> {
     Object.keys(real).map((name) => [
       name,
       (...args: unknown[]) => {
-        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (...a: unknown[]) => unknown;
+        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (
+          ...a: unknown[]
+        ) => unknown;
         return fn(...args);
       },
     ]),
@@ -102,7 +114,14 @@ export async function openHarness(): Promise<Harness> {
   let running: { worker: Worker; done: Promise<void> } | undefined;
   const ensureWorker = async () => {
     if (running) return;
-    const worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities: dispatch, workflowBundle, dataConverter: testDataConverter });
+    const worker = await createWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      activities: dispatch,
+      workflowBundle,
+      dataConverter: testDataConverter,
+    });
     running = { worker, done: worker.run() };
   };
 

@@ -7,18 +7,27 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
-import { acceptInvite, createInvites, createUserAccount, createUsers, removeUserAccount, resendInvites, revokeInvites, updateUsers, type UsermodClient } from '../client';
+import {
+  acceptInvite,
+  createInvites,
+  createUserAccount,
+  createUsers,
+  removeUserAccount,
+  refreshInviteTokens,
+  deleteInvites,
+  updateUsers,
+  type UsermodClient,
+} from '../client';
 import { projectRoot } from '../config';
-import { createDatabase } from '../infra/postgres-admin';
-import { freePort } from '../infra/free-port';
-import { migrate } from '../infra/migrate';
+import { createDatabase } from '../devstack/postgres-admin';
+import { freePort } from '../devstack/free-port';
+import { migrate } from '../devstack/migrate';
 import { startRestartablePostgres, type RestartablePostgres } from '../chaos/postgres';
 import { compensationAlerts, renderMetrics, watchCompensations } from '../metrics';
 import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { bundleWorkflows, createWorker } from '../worker/worker';
-import { acceptInviteWorkflow } from '../workflows/accept-invite';
-import type { FlowPolicy } from '../workflows/policy';
+import type { FlowPolicy } from '../domain';
 import { sdkLog, snapshot, testDataConverter, testDeps, testInviteTokens, uniqueEmail } from './harness';
 
 // Seconds, not minutes: the forward budget is a worker setting (workflows/policy.ts).
@@ -51,10 +60,19 @@ beforeAll(async () => {
   const real = createActivities(testDeps(store));
   // The real activities on this test's database; a test replaces some of them while it runs.
   type Fn = (...a: unknown[]) => Promise<unknown>;
-  const fn = (name: string) => ((overrides as Record<string, Fn>)[name] ?? (real as unknown as Record<string, Fn>)[name]);
-  const activities = Object.fromEntries(Object.keys(real).map((name) => [name, (...args: unknown[]) => fn(name)(...args)])) as unknown as Activities;
+  const fn = (name: string) => (overrides as Record<string, Fn>)[name] ?? (real as unknown as Record<string, Fn>)[name];
+  const activities = Object.fromEntries(
+    Object.keys(real).map((name) => [name, (...args: unknown[]) => fn(name)(...args)]),
+  ) as unknown as Activities;
   const taskQueue = `outage-${randomUUID()}`;
-  worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: await bundleWorkflows(POLICY), dataConverter: testDataConverter });
+  worker = await createWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    workflowBundle: await bundleWorkflows(POLICY),
+    dataConverter: testDataConverter,
+  });
   running = worker.run();
   ctx = { client, taskQueue, jwtSecret: testInviteTokens.secret };
   watchCompensations(client);
@@ -81,16 +99,25 @@ function messages(err: unknown): string[] {
   return out;
 }
 
-const settle = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 async function compensatingRuns(): Promise<number> {
-  const { count } = await client.workflow.count(`UsermodCompensating = true AND ExecutionStatus = "Running" AND TaskQueue = "${ctx.taskQueue}"`);
+  const { count } = await client.workflow.count(
+    `UsermodCompensating = true AND ExecutionStatus = "Running" AND TaskQueue = "${ctx.taskQueue}"`,
+  );
   return count;
 }
 
 test('the database stops after the first steps and stays away through the compensations: every flow ends fully undone', async () => {
   // What the flows start from, made while the database is up.
-  const [toAccept1, toAccept2, toResend, toRevoke] = await createInvites(ctx, [uniqueEmail('a1'), uniqueEmail('a2'), uniqueEmail('rs'), uniqueEmail('rv')].map((email) => ({ email })));
+  const [toAccept1, toAccept2, toResend, toRevoke] = await createInvites(
+    ctx,
+    [uniqueEmail('a1'), uniqueEmail('a2'), uniqueEmail('rs'), uniqueEmail('rv')].map((email) => ({ email })),
+  );
   const [toUpdate] = await createUsers(ctx, [{ email: uniqueEmail('upd'), first_name: 'Before' }]);
   const { user: toRemove } = await createUserAccount(ctx, { email: uniqueEmail('rm'), password: PASSWORD });
   const before = await snapshot(prisma);
@@ -112,8 +139,8 @@ test('the database stops after the first steps and stays away through the compen
     createInvites(ctx, [{ email: uniqueEmail('inv') }]),
     updateUsers(ctx, [{ id: toUpdate.id, first_name: 'After' }]),
     removeUserAccount(ctx, toRemove.id),
-    resendInvites(ctx, [toResend.id]),
-    revokeInvites(ctx, [toRevoke.id]),
+    refreshInviteTokens(ctx, [toResend.id]),
+    deleteInvites(ctx, [toRevoke.id]),
   ].map((p) => settle<unknown>(p));
 
   // While the database is away, the runs whose undo keeps failing say so, and /metrics shows them.
@@ -127,7 +154,9 @@ test('the database stops after the first steps and stays away through the compen
   while (Date.now() - outageStart < OUTAGE_MS) {
     flagged = Math.max(flagged, await compensatingRuns());
     if (flagged && !memo) {
-      const [run] = await collect(client.workflow.list({ query: `UsermodCompensating = true AND TaskQueue = "${ctx.taskQueue}"` }));
+      const [run] = await collect(
+        client.workflow.list({ query: `UsermodCompensating = true AND TaskQueue = "${ctx.taskQueue}"` }),
+      );
       if (run) memo = (await client.workflow.getHandle(run.workflowId, run.runId).describe()).memo;
     }
     await sleep(500);
@@ -137,7 +166,11 @@ test('the database stops after the first steps and stays away through the compen
   // ...and each logs one ERROR line naming its run.
   const alerts = sdkLog(/compensation still failing/).filter((e) => e.meta?.taskQueue === ctx.taskQueue);
   expect(alerts.length).toBeGreaterThan(0);
-  expect(alerts[0].meta).toMatchObject({ runId: expect.any(String), workflowId: expect.any(String), compensation: expect.any(String) });
+  expect(alerts[0].meta).toMatchObject({
+    runId: expect.any(String),
+    workflowId: expect.any(String),
+    compensation: expect.any(String),
+  });
   expect(alerts[0].level).toBe('ERROR');
   expect((await compensationAlerts.get()).values.reduce((n, v) => n + v.value, 0)).toBeGreaterThan(0);
   expect(await renderMetrics()).toMatch(/^usermod_compensations_retrying [1-9]/m);
@@ -172,9 +205,13 @@ test('past the commit point nothing fails the flow: a bounced invite is marked f
   if (!r.ok) throw r.error;
   const [invite] = r.value;
   expect(await store.retrieveInvite(invite.id)).toMatchObject({ email, delivery_status: 'failed' });
-  const failedEvents = (await store.listEvents({ name: 'invite.delivery_failed' })).filter((e) => e.payload.id === invite.id);
+  const failedEvents = (await store.listEvents({ name: 'invite.delivery_failed' })).filter(
+    (e) => e.payload.id === invite.id,
+  );
   expect(failedEvents).toHaveLength(1);
-  expect((await store.listEvents({ name: 'invite.created' })).filter((e) => e.payload.id === invite.id)).toHaveLength(1);
+  expect((await store.listEvents({ name: 'invite.created' })).filter((e) => e.payload.id === invite.id)).toHaveLength(
+    1,
+  );
 });
 
 test('a data error (a NUL byte) fails at once, in one attempt, with a clean message', async () => {
@@ -200,7 +237,11 @@ test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a
   };
   const result = settle(acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
   await atLink;
-  const [run] = await collect(client.workflow.list({ query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${acceptInviteWorkflow.name}" AND ExecutionStatus = "Running"` }));
+  const [run] = await collect(
+    client.workflow.list({
+      query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "acceptInviteWorkflow" AND ExecutionStatus = "Running"`,
+    }),
+  );
   await client.workflow.getHandle(run.workflowId).cancel();
   const r = await result;
   expect(r.ok).toBe(false);

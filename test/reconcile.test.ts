@@ -3,8 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createActivities, type Activities } from '../activities';
 import { acceptInvite, createInvites, type UsermodClient } from '../client';
-import { acceptInviteWorkflow } from '../workflows/accept-invite';
-import { reconcileWorkflow, type ReconcileResult } from '../workflows/reconcile';
+import type { ReconcileResult } from '../domain';
 import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
@@ -17,10 +16,18 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const PASSWORD = 'correct horse battery';
-const reconcilerActivities = () => ({ findLeftovers: real.findLeftovers, compensateClosedRun: real.compensateClosedRun, recordRepair: real.recordRepair });
+const reconcilerActivities = () => ({
+  findLeftovers: real.findLeftovers,
+  compensateClosedRun: real.compensateClosedRun,
+  recordRepair: real.recordRepair,
+});
 
 function reconcile(ctx: UsermodClient, dryRun: boolean): Promise<ReconcileResult> {
-  return ctx.client.workflow.execute(reconcileWorkflow, { taskQueue: ctx.taskQueue, workflowId: `reconcile-${randomUUID()}`, args: [{ dryRun, graceSeconds: 0 }] });
+  return ctx.client.workflow.execute('reconcileWorkflow', {
+    taskQueue: ctx.taskQueue,
+    workflowId: `reconcile-${randomUUID()}`,
+    args: [{ dryRun, graceSeconds: 0 }],
+  });
 }
 
 /** A linkIdentity that waits at the accept's last step until released; then it fails (it never links). */
@@ -38,7 +45,9 @@ function holdAtLink() {
 }
 
 async function runningAccept(ctx: UsermodClient, inviteId: string): Promise<string> {
-  for await (const w of ctx.client.workflow.list({ query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${acceptInviteWorkflow.name}" AND ExecutionStatus = "Running"` })) {
+  for await (const w of ctx.client.workflow.list({
+    query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "acceptInviteWorkflow" AND ExecutionStatus = "Running"`,
+  })) {
     if (w.workflowId.includes(inviteId)) return w.workflowId;
   }
   throw new Error('no running accept');
@@ -73,7 +82,10 @@ test("a terminated accept's leftovers are undone through its own compensations; 
     const done = await reconcile(ctx, false);
     expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
     // The reset run replays the terminated one, is cancelled, and undoes every step it had registered.
-    const err = await ctx.client.workflow.getHandle(workflowId, done.runs[0].resetRunId!).result().catch((e: unknown) => e);
+    const err = await ctx.client.workflow
+      .getHandle(workflowId, done.runs[0].resetRunId!)
+      .result()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
   }, reconcilerActivities());
@@ -89,7 +101,9 @@ test("a terminated accept's leftovers are undone through its own compensations; 
 });
 
 test('an invite claimed by an accept that failed without undoing is released, with its user and login; a running accept is left alone', async () => {
-  const [orphaned, inFlight] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('orph') }, { email: uniqueEmail('busy') }]));
+  const [orphaned, inFlight] = await h.withWorker((ctx) =>
+    createInvites(ctx, [{ email: uniqueEmail('orph') }, { email: uniqueEmail('busy') }]),
+  );
   const before = await snapshot(h.prisma);
 
   // An accept whose compensations did nothing (as when they used to give up): claim, login and user stay.
@@ -119,7 +133,13 @@ test('an invite claimed by an accept that failed without undoing is released, wi
     },
     { ...reconcilerActivities(), linkIdentity: hold.linkIdentity },
   );
-  expect(result.claims).toEqual([expect.objectContaining({ inviteId: orphaned.id, deletedUsers: [expect.any(String)], deletedLogins: [expect.any(String)] })]);
+  expect(result.claims).toEqual([
+    expect.objectContaining({
+      inviteId: orphaned.id,
+      deletedUsers: [expect.any(String)],
+      deletedLogins: [expect.any(String)],
+    }),
+  ]);
   expect(inFlightClaim).toMatchObject({ accepted: true }); // the running accept's claim was not touched
 
   // The orphan is as it was before its accept (its updated_at aside: the claim's previous one is unknown).
@@ -129,7 +149,9 @@ test('an invite claimed by an accept that failed without undoing is released, wi
   expect(after.users.filter((u) => u.email === orphaned.email)).toEqual([]);
   expect(after.providerIdentities.filter((p) => p.entity_id === orphaned.email)).toEqual([]);
   expect(after.events.filter((e) => e.name === 'reconciler.claim_released')).toEqual([
-    expect.objectContaining({ payload: expect.objectContaining({ invite_id: orphaned.id, accept_run_status: 'FAILED' }) }),
+    expect.objectContaining({
+      payload: expect.objectContaining({ invite_id: orphaned.id, accept_run_status: 'FAILED' }),
+    }),
   ]);
   // The in-flight accept, once it failed on its own, undid itself: nothing of it is left either.
   expect(after.invites.find((i) => i.id === inFlight.id)).toMatchObject({ accepted: false });

@@ -4,22 +4,24 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig, type Config } from '../config';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
-import { fileTransport, smtpTransport, type MailTransport } from '../delivery/transport';
+import { fileTransport, smtpTransport, type MailTransport } from '../activities/mail-transport';
 import { logger } from '../infra/logger';
 import { failStartup, standaloneTargets } from '../infra/standalone';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
-import { ensureInviteExpirySchedule } from '../schedules/invite-expiry';
-import { ensureReconcileSchedule } from '../schedules/reconcile';
-import { freePort } from '../infra/free-port';
+import { ensureInviteExpirySchedule } from './invite-expiry-schedule';
+import { ensureReconcileSchedule } from './reconcile-schedule';
+import { ensureSearchAttributes } from './search-attributes';
+import { freePort } from '../devstack/free-port';
 import { installRuntime } from '../infra/runtime';
 import { serveMetrics, watchCompensations } from '../metrics';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { bundleWorkflows, createWorker } from './worker';
-import { ensureSearchAttributes } from './search-attributes';
 
 export function mailTransport(config: Config): MailTransport {
-  return config.mail.transport === 'smtp' ? smtpTransport(config.mail.smtpUrl!, config.mail.from) : fileTransport(config.mail.outboxFile);
+  return config.mail.transport === 'smtp'
+    ? smtpTransport(config.mail.smtpUrl!, config.mail.from)
+    : fileTransport(config.mail.outboxFile);
 }
 
 export async function runWorker(opts: { databaseUrl: string; temporalAddress: string; signal?: AbortSignal }) {
@@ -39,20 +41,27 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       activities: createActivities({
         store: createStore(prisma),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
-        delivery: { transport: mailTransport(config), acceptUrl: config.invites.acceptUrl, resetUrl: config.invites.resetUrl },
+        delivery: {
+          transport: mailTransport(config),
+          acceptUrl: config.invites.acceptUrl,
+          resetUrl: config.invites.resetUrl,
+        },
         temporal: client,
       }),
       workflowBundle: await bundleWorkflows(config.flows),
       dataConverter,
     });
-    // Every worker start brings the expiry schedule to the configured spec (idempotent).
+    // Every worker start brings the schedules to the configured spec (idempotent).
     const scheduleId = await ensureInviteExpirySchedule(client, {
       taskQueue: config.temporal.taskQueue,
       intervalSeconds: config.expiry.intervalSeconds,
       batchSize: config.expiry.batchSize,
       retentionSeconds: config.expiry.retentionSeconds,
     });
-    const reconcileScheduleId = await ensureReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, ...config.reconciler });
+    const reconcileScheduleId = await ensureReconcileSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      ...config.reconciler,
+    });
     // The compensations gauge on /metrics reads Temporal's visibility: flows flagged UsermodCompensating.
     watchCompensations(client);
     const metricsServer = config.metrics.workerPort ? await serveMetrics(config.metrics.workerPort) : undefined;

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../domain';
 
 const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -29,6 +29,8 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
     });
   } catch (err) {
     const names = missing.map((k) => `${k.name} (${k.type})`).join(', ');
-    throw new Error(`search attributes ${names} are not registered in namespace ${namespace} and could not be added (${(err as Error).message.split('\n')[0]}): register them with \`temporal operator search-attribute create\``);
+    throw new Error(
+      `search attributes ${names} are not registered in namespace ${namespace} and could not be added (${(err as Error).message.split('\n')[0]}): register them with \`temporal operator search-attribute create\``,
+    );
   }
 }

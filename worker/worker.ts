@@ -1,20 +1,23 @@
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { failureConverterPath } from '../codec/aes-gcm-codec';
+import { DEFAULT_POLICY, type FlowPolicy } from '../domain';
 import { metricSinks } from '../metrics';
-import { DEFAULT_POLICY, type FlowPolicy } from '../workflows/policy';
 
 export const workflowsPath = require.resolve('../workflows');
 /** Bundled with the workflows: every flow's start and end reach the worker's metrics. */
 export const workflowInterceptorModules = [require.resolve('../workflows/interceptors')];
 
-// webpack is the SDK bundler's own dependency: resolve it from there rather than depend on it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const webpack = () => require(require.resolve('webpack', { paths: [require.resolve('@temporalio/worker')] })) as { DefinePlugin: new (defs: Record<string, string>) => unknown };
+// webpack is the SDK bundler's own dependency: resolved from there rather than depended on.
+const webpack = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(require.resolve('webpack', { paths: [require.resolve('@temporalio/worker')] })) as {
+    DefinePlugin: new (definitions: Record<string, string>) => unknown;
+  };
 
 /**
  * Bundle the workflow code once per process; every Worker created here reuses it. The flow policy
- * (budgets and alert time, workflows/policy.ts) is fixed into the bundle.
+ * (budgets and alert time, domain/policy.ts) is fixed into the bundle.
  */
 export async function bundleWorkflows(policy: FlowPolicy = DEFAULT_POLICY): Promise<{ code: string }> {
   return bundleWorkflowCode({
@@ -23,10 +26,17 @@ export async function bundleWorkflows(policy: FlowPolicy = DEFAULT_POLICY): Prom
     failureConverterPath,
     webpackConfigHook: (config) => {
       const { DefinePlugin } = webpack();
-      config.plugins = [...(config.plugins ?? []), new DefinePlugin({ __USERMOD_FLOW_POLICY__: JSON.stringify(policy) }) as never];
+      const define = new DefinePlugin({ __USERMOD_FLOW_POLICY__: JSON.stringify(policy) });
+      config.plugins = [...(config.plugins ?? []), define as never];
       return config;
     },
-    logger: { ...console, trace: () => undefined, debug: () => undefined, info: () => undefined, log: () => undefined } as never,
+    logger: {
+      ...console,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      log: () => undefined,
+    } as never,
   });
 }
 

@@ -18,20 +18,37 @@ export const activities = proxyActivities<Activities>({
 // undo keeps failing is flagged for an operator meanwhile (workflows/compensation.ts).
 const untilDone = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${POLICY.maxRetryIntervalSeconds} seconds` },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: `${POLICY.maxRetryIntervalSeconds} seconds`,
+  },
 } as const;
 
-/** Undo activities, called only from a saga's compensations. */
-export const undo = proxyActivities<Activities>(untilDone);
+/** Undo activities, called only from a saga's compensations (`undo:` of a step). */
+export const compensations = proxyActivities<Activities>(untilDone);
 
-/** Steps after the saga has committed (delivery bookkeeping, their events): a flow never fails there. */
-export const afterCommit = proxyActivities<Activities>(untilDone);
+/**
+ * The activities a flow runs after its saga has completed, so that their failure never undoes it
+ * (a failed invite mail marks the invite instead). Nothing else may run outside a saga step.
+ */
+export const AFTER_SAGA = ['sendInvite', 'setInviteDelivery'] as const;
+
+/** Bookkeeping after the commit point (delivery status, its event): a flow never fails there. */
+export const afterCommit = proxyActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);
 
 // Sending mail: retried with backoff for a while, never for a permanent refusal (bad recipient).
-export const delivery = proxyActivities<Activities>({
+export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['delivery_permanent'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['delivery_permanent'],
+  },
 });
 
-// Pure, local computations whose result must be fixed in history (ids).
-export const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
+// Pure, local computations whose result must be fixed in history (ids, token claims); they write nothing.
+export const local = proxyLocalActivities<Pick<Activities, 'newIds' | 'newInviteClaims' | 'renewInviteClaims'>>({
+  startToCloseTimeout: '10 seconds',
+});

@@ -1,4 +1,10 @@
-import { ApplicationFailure, ContinueAsNew, isCancellation, workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ContinueAsNew,
+  isCancellation,
+  workflowInfo,
+  type WorkflowInterceptorsFactory,
+} from '@temporalio/workflow';
 import { flowMetrics } from './sinks';
 
 /** Every flow's start and end, for the worker's metrics (bundled with the workflows: worker/worker.ts). */

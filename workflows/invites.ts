@@ -1,86 +1,109 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { InviteTokenClaims } from '../auth/invite-token';
-import type { InviteDTO } from '../store';
-import { activities, afterCommit as untilDone, delivery, local, undo } from './activity-options';
-import { afterCommit, event, runSaga } from './saga';
-import { INVITE_IDS } from './search-attributes';
-
-/** Invites with the claims of their new token: the client signs the token from them (never in history). */
-export interface InvitesWithClaims {
-  invites: InviteDTO[];
-  claims: InviteTokenClaims[];
-}
-
-export interface CreateInvitesInput {
-  invites: { email: string; metadata?: Record<string, unknown> | null }[];
-}
+import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  INVITE_IDS,
+  type CreateInvitesInput,
+  type DeleteInvitesInput,
+  type InvitesWithClaims,
+  type RefreshInviteTokensInput,
+} from '../domain';
+import { activities, afterCommit as bookkeeping, compensations, delivery, local } from './activity-options';
+import { afterCommit, event, recordEvents, runSaga } from './saga';
+import { flowMetrics } from './sinks';
 
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
   const created = await runSaga(async (saga) => {
+    // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens.
     const claims = await local.newInviteClaims(input.invites.length);
     const ids = claims.map((c) => c.inviteId);
     upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
 
-    saga.add('delete created invites', () => undo.deleteInvites(ids));
-    const invites = await activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] })));
+    // Creates the invites (only their token hashes are stored).
+    const invites = await saga.step('create invites', {
+      undo: () => compensations.deleteInvites(ids),
+      run: () => activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] }))),
+    });
 
-    await activities.recordEvents(invites.map((i) => event('invite.created', { id: i.id })));
+    await recordEvents(
+      saga,
+      invites.map((i) => event('invite.created', { id: i.id })),
+    );
     return { invites, claims };
   });
   // After the saga: nothing about delivery can undo the invites.
-  await deliver(created.claims);
+  await deliver(created);
   return created;
 }
 
 /**
  * Send each invite. Runs after the flow's saga has completed: a failed delivery never undoes an
  * invite, it marks it `delivery_status: failed` and records `invite.delivery_failed` (resend retries it).
- * Past the commit point nothing fails the flow: the marking and its event retry until done, detached
- * from cancellation, so the caller's answer always matches the database.
+ * Past the commit point nothing fails the flow: the bookkeeping retries until done, detached from
+ * cancellation, so the caller's answer always matches the database.
  */
-function deliver(claims: InviteTokenClaims[]): Promise<void> {
-  return afterCommit(async () => {
-    await Promise.all(
-      claims.map(async (c) => {
-        try {
-          await delivery.sendInvite(c);
-        } catch (err) {
-          const reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
-          await untilDone.markInviteDeliveryFailed(c.inviteId, reason);
-          await untilDone.recordEvents([event('invite.delivery_failed', { id: c.inviteId })]);
+function deliver({ invites, claims }: InvitesWithClaims): Promise<unknown> {
+  return CancellationScope.nonCancellable(() =>
+    Promise.all(
+      claims.map(async (c, n) => {
+        // Bounded (it is mail): a bounce, or too many failed attempts, ends here and is marked below.
+        const failure = await delivery.sendInvite(c, invites[n].email).then(
+          () => undefined,
+          (err: Error) => (err.cause instanceof Error ? err.cause.message : String(err)),
+        );
+        if (failure === undefined) {
+          await afterCommit('mark the invite sent', () => bookkeeping.setInviteDelivery(c.inviteId, 'sent'));
+          return;
         }
+        flowMetrics.deliveryFailed();
+        await afterCommit('mark the delivery failed', () =>
+          bookkeeping.setInviteDelivery(c.inviteId, 'failed', failure),
+        );
+        await afterCommit('record the failed delivery', () =>
+          bookkeeping.recordEvents([event('invite.delivery_failed', { id: c.inviteId })]),
+        );
       }),
-    );
-  });
+    ),
+  );
 }
 
 /** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
-export async function refreshInviteTokensWorkflow(input: { inviteIds: string[] }): Promise<InvitesWithClaims> {
+export async function refreshInviteTokensWorkflow(input: RefreshInviteTokensInput): Promise<InvitesWithClaims> {
   const refreshed = await runSaga(async (saga) => {
     upsertSearchAttributes([{ key: INVITE_IDS, value: input.inviteIds }]);
     const previous = await activities.inviteTokenStates(input.inviteIds);
     const claims = await local.renewInviteClaims(input.inviteIds);
 
-    saga.add('restore previous tokens', () => undo.restoreInviteTokens(previous));
-    const invites = await activities.refreshInviteTokens(claims);
+    // Sets the new token hashes and expiries.
+    const invites = await saga.step('refresh invite tokens', {
+      undo: () => compensations.restoreInviteTokens(previous),
+      run: () => activities.refreshInviteTokens(claims),
+    });
 
-    await activities.recordEvents(invites.map((i) => event('invite.resent', { id: i.id })));
+    await recordEvents(
+      saga,
+      invites.map((i) => event('invite.resent', { id: i.id })),
+    );
     return { invites, claims };
   });
-  await deliver(refreshed.claims);
+  await deliver(refreshed);
   return refreshed;
 }
 
 /** Revoke: soft delete, so the invite's tokens stop working; restorable. */
-export async function deleteInvitesWorkflow(input: { ids: string[] }): Promise<{ ids: string[] }> {
+export async function deleteInvitesWorkflow(input: DeleteInvitesInput): Promise<{ ids: string[] }> {
   return runSaga(async (saga) => {
     upsertSearchAttributes([{ key: INVITE_IDS, value: input.ids }]);
     const live = await activities.liveInvites(input.ids);
 
-    saga.add('restore revoked invites', () => undo.restoreInvites(live));
-    await activities.softDeleteInvites(live.map((i) => i.id));
+    // Revokes the live ones.
+    await saga.step('revoke invites', {
+      undo: () => compensations.restoreInvites(live),
+      run: () => activities.softDeleteInvites(live.map((i) => i.id)),
+    });
 
-    await activities.recordEvents(live.map((i) => event('invite.deleted', { id: i.id })));
+    await recordEvents(
+      saga,
+      live.map((i) => event('invite.deleted', { id: i.id })),
+    );
     return { ids: input.ids };
   });
 }

@@ -1,25 +1,9 @@
-// How long flows try, fixed per worker when its workflow bundle is built (worker/worker.ts), so an
-// operator (or a test) can shorten the forward budget without touching workflow code. Activity options
-// and timer durations are not part of the replay check, so workers with different policies can share
-// histories.
+import { DEFAULT_POLICY, type FlowPolicy } from '../domain';
 
-export interface FlowPolicy {
-  /** Overall budget of one forward step (all its retries): past it the step fails and the saga undoes. */
-  forwardBudgetSeconds: number;
-  /** A compensation still not done after this long is flagged (search attribute, memo, ERROR log); it keeps trying. */
-  compensationAlertSeconds: number;
-  /** Longest wait between two attempts of a compensation or of a step after the commit point. */
-  maxRetryIntervalSeconds: number;
-}
-
-export const DEFAULT_POLICY: FlowPolicy = {
-  forwardBudgetSeconds: 300,
-  compensationAlertSeconds: 60,
-  maxRetryIntervalSeconds: 30,
-};
-
-// Replaced by the bundler (webpack DefinePlugin) with the worker's policy; absent when this file is
-// loaded outside a bundle (types, tests of pure helpers).
+// Replaced by the bundler (webpack DefinePlugin, worker/worker.ts) with the worker's policy; absent
+// when this file is loaded outside a bundle.
 declare const __USERMOD_FLOW_POLICY__: FlowPolicy | undefined;
 
-export const POLICY: FlowPolicy = typeof __USERMOD_FLOW_POLICY__ !== 'undefined' ? __USERMOD_FLOW_POLICY__ : DEFAULT_POLICY;
+/** The policy of the worker running this workflow code (domain/policy.ts). */
+export const POLICY: FlowPolicy =
+  typeof __USERMOD_FLOW_POLICY__ !== 'undefined' ? __USERMOD_FLOW_POLICY__ : DEFAULT_POLICY;

@@ -1,20 +1,6 @@
 import { log, workflowInfo } from '@temporalio/workflow';
-import type { ReconcileInput } from '../activities/reconcile';
-import { activities, undo } from './activity-options';
-
-// Kept literal (workflow code imports no activity module at run time): see activities/reconcile.ts.
-const runRepairEventId = (runId: string) => `evt_reconcile_run_${runId}`;
-const claimRepairEventId = (inviteId: string, acceptRun: string) => `evt_reconcile_claim_${inviteId}_${acceptRun}`;
-
-export interface ReconcileResult {
-  dryRun: boolean;
-  /** Terminated runs undone through their own compensations (or that would be, in a dry run). */
-  runs: { workflowId: string; runId: string; workflowType: string; resetRunId?: string | null }[];
-  /** Orphaned invite claims released, with what their accept had left (or would be). */
-  claims: { inviteId: string; acceptRun: string; deletedUsers: string[]; deletedLogins: string[]; unlinkedLogins: string[] }[];
-  /** Repairs refused (say, a claim whose e-mail has a new live invite): left for an operator, logged. */
-  refused: string[];
-}
+import { claimRepairEventId, runRepairEventId, type ReconcileInput, type ReconcileResult } from '../domain';
+import { activities, compensations } from './activity-options';
 
 /**
  * Run by the reconcile schedule: finds state no running flow owns and repairs it through the same
@@ -32,11 +18,17 @@ export async function reconcileWorkflow(input: ReconcileInput): Promise<Reconcil
       continue;
     }
     // The terminated run's own saga undoes it: reset, then cancel (activities/reconcile.ts).
-    const { resetRunId } = await undo.compensateClosedRun(run.workflowId, run.runId);
-    await undo.recordRepair('terminated_run', {
+    const { resetRunId } = await compensations.compensateClosedRun(run.workflowId, run.runId);
+    await compensations.recordRepair('terminated_run', {
       id: runRepairEventId(run.runId),
       name: 'reconciler.run_compensated',
-      payload: { workflow_id: run.workflowId, run_id: run.runId, flow: run.workflowType, status: run.status, reset_run_id: resetRunId },
+      payload: {
+        workflow_id: run.workflowId,
+        run_id: run.runId,
+        flow: run.workflowType,
+        status: run.status,
+        reset_run_id: resetRunId,
+      },
     });
     result.runs.push({ ...run, resetRunId });
   }
@@ -55,16 +47,20 @@ export async function reconcileWorkflow(input: ReconcileInput): Promise<Reconcil
     }
     try {
       // The accept's own compensations, newest first: unlink, delete the user, delete the login, release.
-      for (const l of leftovers.links) await undo.unlinkIdentity(l.authIdentityId, l.userId);
-      if (leftovers.userIds.length) await undo.deleteUsers(leftovers.userIds);
-      for (const id of leftovers.loginIds) await undo.deleteAuthIdentity(id);
-      await undo.releaseInviteClaim(invite.id, invite.accepted_by, invite.updated_at);
+      for (const l of leftovers.links) await compensations.unlinkIdentity(l.authIdentityId, l.userId);
+      if (leftovers.userIds.length) await compensations.deleteUsers(leftovers.userIds);
+      for (const id of leftovers.loginIds) await compensations.deleteAuthIdentity(id);
+      await compensations.releaseInviteClaim(invite.id, invite.accepted_by, invite.updated_at);
     } catch (err) {
-      log.error('reconciler: repair refused; left for an operator', { inviteId: invite.id, acceptRun: invite.accepted_by, error: (err as Error).message });
+      log.error('reconciler: repair refused; left for an operator', {
+        inviteId: invite.id,
+        acceptRun: invite.accepted_by,
+        error: (err as Error).message,
+      });
       result.refused.push(invite.id);
       continue;
     }
-    await undo.recordRepair('orphan_claim', {
+    await compensations.recordRepair('orphan_claim', {
       id: claimRepairEventId(invite.id, invite.accepted_by),
       name: 'reconciler.claim_released',
       payload: {
@@ -79,7 +75,12 @@ export async function reconcileWorkflow(input: ReconcileInput): Promise<Reconcil
     result.claims.push(repair);
   }
   if (result.runs.length || result.claims.length) {
-    log.info('reconciler: leftovers', { dryRun: input.dryRun, runs: result.runs.length, claims: result.claims.length, refused: result.refused.length });
+    log.info('reconciler: leftovers', {
+      dryRun: input.dryRun,
+      runs: result.runs.length,
+      claims: result.claims.length,
+      refused: result.refused.length,
+    });
   }
   return result;
 }

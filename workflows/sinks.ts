@@ -12,6 +12,7 @@ export interface UsermodSinks extends Sinks {
     cancelled(): void;
     compensated(): void;
     compensationAlert(compensation: string): void;
+    deliveryFailed(): void;
   };
 }
 

@@ -1,6 +1,11 @@
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
-import { reconcileWorkflow } from '../workflows/reconcile';
-import { FLOW } from '../workflows/search-attributes';
+import {
+  Client,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
+import { FLOW, flowId, workflowType, type ReconcileInput } from '../domain';
 
 export const RECONCILE_SCHEDULE_ID = 'usermod-reconcile';
 
@@ -18,21 +23,31 @@ export interface ReconcileScheduleOptions {
  * from every worker start. Overlap SKIP: two reconcilers never run at once. A paused schedule stays
  * paused. Trigger a run now with `temporal schedule trigger --schedule-id usermod-reconcile`.
  */
-export async function ensureReconcileSchedule(client: Client, o: ReconcileScheduleOptions): Promise<string | undefined> {
+export async function ensureReconcileSchedule(
+  client: Client,
+  o: ReconcileScheduleOptions,
+): Promise<string | undefined> {
   if (!o.intervalSeconds) return undefined;
   const scheduleId = o.scheduleId ?? RECONCILE_SCHEDULE_ID;
   const spec: ScheduleSpec = { intervals: [{ every: `${o.intervalSeconds}s` }] };
+  const input: ReconcileInput = { dryRun: o.dryRun, graceSeconds: o.graceSeconds };
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
-    workflowType: reconcileWorkflow,
-    workflowId: 'reconcile',
-    args: [{ dryRun: o.dryRun, graceSeconds: o.graceSeconds }],
+    workflowType: workflowType('reconcile'),
+    workflowId: flowId('reconcile'),
+    args: [input],
     taskQueue: o.taskQueue,
-    typedSearchAttributes: [{ key: FLOW, value: 'reconcile' }],
+    typedSearchAttributes: [{ key: FLOW, value: flowId('reconcile') }],
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP };
   try {
-    await client.schedule.create({ scheduleId, spec, action, policies, memo: { summary: 'repair what terminated runs left' } });
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies,
+      memo: { summary: 'repair what terminated runs left' },
+    });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies }));
