@@ -37,9 +37,9 @@ const adapterCause = (err: Prisma.PrismaClientKnownRequestError): AdapterCause |
  */
 export function scrub(text: string): string {
   return text
+    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@-]+)+\.(?:[cm]?[jt]s)(?::\d+){0,2}/g, '<file>')
     .replace(/\b(?:\d{1,3}\.){3}\d{1,3}:\d+\b/g, '<host>')
     .replace(/\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{2,5}\b/gi, '<host>')
-    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@-]+)+\.(?:[cm]?[jt]s)(?::\d+){0,2}/g, '<file>')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^(?:→\s*)?\d+\s/.test(l) && !/^Invalid `/.test(l) && l !== '<file>')

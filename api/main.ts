@@ -60,7 +60,9 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
       );
       logger.info({ userId: user.id }, 'first admin created from ADMIN_EMAIL');
     },
+    /** Drain (in-flight requests finish, new ones get 503 + Retry-After), then stop. */
     close: async () => {
+      await app.drain();
       await app.close();
       await usermod.close();
       await prisma.$disconnect();

@@ -8,6 +8,7 @@ import { logger } from '../infra/logger';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
 import { metricsRoutes } from './metrics';
+import { drainable } from './drain';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
@@ -27,6 +28,7 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
+  drainable(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -39,8 +39,18 @@ try {
       if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(level)) return;
       if (entry.level !== 'ERROR' || !sdkLogs.expected.some((re) => re.test(entry.message))) oneLine(entry);
     }),
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      metrics: {
+        prometheus: {
+          bindAddress: `127.0.0.1:${process.env.USERMOD_TEST_SDK_METRICS_PORT}`,
+          countersTotalSuffix: true,
+          useSecondsForDurations: true,
+        },
+      },
+    },
   });
+  process.env.USERMOD_SDK_METRICS_URL = `http://127.0.0.1:${process.env.USERMOD_TEST_SDK_METRICS_PORT}/metrics`;
 } catch {
   /* already installed by an earlier test file in this process */
 }

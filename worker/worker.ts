@@ -58,5 +58,7 @@ export function createWorker(o: UsermodWorkerOptions): Promise<Worker> {
     workflowBundle: o.workflowBundle,
     dataConverter: o.dataConverter,
     sinks: metricSinks(),
+    // On shutdown (SIGTERM), activities in flight get this long to finish before they are cancelled.
+    shutdownGraceTime: '20 seconds',
   });
 }
