@@ -166,6 +166,12 @@ async function main() {
         ...verdict,
       });
       for (const d of verdict.details) log(`  ${d}`);
+      const answers = new Map<string, number>();
+      for (const c of calls.filter((c) => c.status !== 200)) {
+        const k = `${c.op} ${c.status} ${c.answer?.type ?? ''}`.trim();
+        answers.set(k, (answers.get(k) ?? 0) + 1);
+      }
+      for (const [k, n] of answers) log(`  not 200: ${n} × ${k}`);
     }
   } finally {
     await connection?.close();
