@@ -5,6 +5,7 @@ import { logger } from '../infra/logger';
 import { standaloneTargets } from '../infra/standalone';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
+import { ensureWebBuild } from '../infra/web-build';
 import { buildApi } from './server';
 
 export async function startApi(opts: { config: Config; databaseUrl: string; temporalAddress: string }) {
@@ -23,8 +24,9 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
         temporal: await usermod.client.workflowService.getSystemInfo({}).then(() => true, () => false),
       }),
     },
-    { logger: true },
+    { logger: true, web: { temporalUiUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace } },
   );
+  await ensureWebBuild((l) => logger.info(l));
   await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });
 
   // ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, created once (createUserAccountWorkflow).

@@ -7,11 +7,14 @@ import { installErrorHandler } from './errors';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
+import { linkPreviewRoutes } from './routes/link-previews';
+import { webApp, type WebAppOptions } from './web-app';
+import { requestLogSerializer } from './log-redaction';
 
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
-export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApi(ctx: ApiContext, options: { logger?: boolean; web?: WebAppOptions } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: { req: requestLogSerializer } } : false,
   });
   // Requests are validated by the routes' zod schemas (Medusa's messages); the JSON schemas only document them.
   app.setValidatorCompiler(() => () => true);
@@ -33,5 +36,7 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   authRoutes(app, ctx);
   inviteRoutes(app, ctx);
   userRoutes(app, ctx);
+  linkPreviewRoutes(app, ctx);
+  await app.register(webApp, options.web ?? {});
   return app;
 }

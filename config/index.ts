@@ -20,6 +20,8 @@ export interface Config {
     devPort: number;
     uiPort: number;
     cliPath?: string;
+    /** Base URL of the Temporal Web UI the web app links runs to. */
+    uiUrl: string;
   };
   /** NODE_ENV is not `production`: dev defaults (e.g. a fixed JWT secret) are allowed, with a warning. */
   devMode: boolean;
@@ -137,6 +139,7 @@ export function loadConfig(): Config {
       devPort: int('TEMPORAL_DEV_PORT', 7233),
       uiPort,
       cliPath: str('TEMPORAL_CLI_PATH'),
+      uiUrl: (str('TEMPORAL_UI_URL') ?? `http://localhost:${uiPort}`).replace(/\/+$/, ''),
     },
     devMode,
     jwtSecret: jwtSecret(devMode),
