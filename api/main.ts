@@ -24,7 +24,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
         temporal: await usermod.client.workflowService.getSystemInfo({}).then(() => true, () => false),
       }),
     },
-    { logger: true, web: { temporalUiUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace } },
+    { logger: true, web: { temporalUiUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace, inviteAcceptUrl: config.invites.acceptUrl } },
   );
   await ensureWebBuild((l) => logger.info(l));
   await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });

@@ -10,6 +10,8 @@ export interface WebAppOptions {
   /** Temporal Web UI the pages link runs to (TEMPORAL_UI_URL). */
   temporalUiUrl?: string;
   temporalNamespace?: string;
+  /** The page invite links open (INVITE_ACCEPT_URL), so that a copied link is the mailed one. */
+  inviteAcceptUrl?: string;
 }
 
 // The pages carry secrets in their URL (invite and reset tokens): no Referer may leave them, and no
@@ -34,6 +36,7 @@ export async function webApp(app: FastifyInstance, opts: WebAppOptions = {}): Pr
   const config = {
     temporal_ui_url: (opts.temporalUiUrl ?? 'http://localhost:8233').replace(/\/+$/, ''),
     temporal_namespace: opts.temporalNamespace ?? 'default',
+    invite_accept_url: opts.inviteAcceptUrl,
   };
   await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
