@@ -108,7 +108,7 @@ export interface AppConfig {
 export const displayName = (u: Pick<User, 'first_name' | 'last_name' | 'email'>): string =>
   [u.first_name, u.last_name].filter(Boolean).join(' ') || u.email;
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' } as Intl.DateTimeFormatOptions);
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 export const formatDate = (iso: string | null | undefined): string => (iso ? dateFormat.format(new Date(iso)) : '—');
 
 /** Signs in: a bearer from the password, turned into the httpOnly session cookie (the bearer is then dropped). */

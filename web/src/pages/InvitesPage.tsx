@@ -167,7 +167,6 @@ function InviteRow({ invite, link, inviter, onAction }: { invite: Invite; link?:
     setBusy(undefined);
     setConfirming(false);
   };
-  const who = <span className="sr-only"> the invite to {invite.email}</span>;
   return (
     <tr>
       <td>{invite.email}</td>
@@ -184,17 +183,17 @@ function InviteRow({ invite, link, inviter, onAction }: { invite: Invite; link?:
         <div className="row-actions">
           {open && can(access, 'invite:update') && (
             <button type="button" className="secondary small" disabled={!!busy} onClick={() => void run('resend')}>
-              {busy === 'resend' ? 'Resending…' : 'Resend'}{who}
+              {busy === 'resend' ? 'Resending…' : 'Resend'}<span className="sr-only"> invite to {invite.email}</span>
             </button>
           )}
           {link && (
             <button type="button" className="secondary small" aria-expanded={showLink} onClick={() => setShowLink(!showLink)}>
-              Copy invite link{who}
+              Copy invite link<span className="sr-only"> for {invite.email}</span>
             </button>
           )}
           {open && can(access, 'invite:delete') && !confirming && (
             <button type="button" className="danger small" disabled={!!busy} onClick={() => setConfirming(true)}>
-              Revoke{who}
+              Revoke<span className="sr-only"> invite to {invite.email}</span>
             </button>
           )}
           <TemporalLink config={config} attribute="UsermodInviteIds" id={invite.id} label="Runs in Temporal" />

@@ -39,7 +39,7 @@ export function UserPage({ id }: { id: string }) {
       <p className="breadcrumb"><Link to="/users">Users</Link></p>
       <PageTitle>{displayName(user)}</PageTitle>
       <div className="user-header">
-        {user.avatar_url && <img className="avatar" src={user.avatar_url} alt="" width={56} height={56} referrerPolicy="no-referrer" />}
+        <Avatar user={user} />
         <dl className="facts">
           <div><dt>E-mail</dt><dd>{user.email}</dd></div>
           <div><dt>Id</dt><dd><code>{user.id}</code></dd></div>
@@ -63,6 +63,17 @@ export function UserPage({ id }: { id: string }) {
       {self && <p className="aside">This is you. Another administrator can delete your user; you cannot delete yourself.</p>}
     </>
   );
+}
+
+/** The avatar, or the initials when there is none or it does not load. */
+function Avatar({ user }: { user: User }) {
+  const [failed, setFailed] = useState(false);
+  useEffect(() => setFailed(false), [user.avatar_url]);
+  if (user.avatar_url && !failed) {
+    return <img className="avatar" src={user.avatar_url} alt="" width={56} height={56} referrerPolicy="no-referrer" onError={() => setFailed(true)} />;
+  }
+  const initials = (user.first_name?.[0] ?? '') + (user.last_name?.[0] ?? '') || user.email[0];
+  return <span className="avatar avatar-initials" aria-hidden="true">{initials.toUpperCase()}</span>;
 }
 
 function metadataText(m: Record<string, unknown> | null): string {
