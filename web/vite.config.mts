@@ -30,7 +30,6 @@ export default defineConfig({
   root: dirname(fileURLToPath(import.meta.url)),
   base: '/app/',
   plugins: [precompress()],
-  oxc: { jsx: { runtime: 'automatic' } },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, reportCompressedSize: false },
   logLevel: 'warn',
 });

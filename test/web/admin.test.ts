@@ -49,6 +49,39 @@ describe('signing in and out', () => {
   });
 });
 
+describe('keyboard', () => {
+  test('sign in and reach the invites with the keyboard alone: Tab moves through labelled fields, Enter submits and follows links', async () => {
+    const page = await s.newPage();
+    await page.goto('/app/login');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return el?.labels?.[0]?.textContent ?? el?.textContent ?? '';
+    });
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('E-mail');
+    await page.keyboard.type(s.admin.email);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Password');
+    await page.keyboard.type(s.admin.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    // A fresh load starts at the top: the skip link first, then the menu.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to content');
+    for (let i = 0; i < 10 && (await focused()) !== 'Invites'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Invites');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Invites', level: 1 }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  });
+});
+
 describe('users', () => {
   test('search, paging, and the empty state', async () => {
     const tag = `page${randomUUID().slice(0, 6)}`;
