@@ -13,6 +13,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
   const prisma = createPrisma(opts.databaseUrl);
   const usermod = await connectClient(config, opts.temporalAddress);
   const store = createStore(prisma);
+  await ensureWebBuild((l) => logger.info(l));
   const app = await buildApi(
     {
       store,
@@ -26,7 +27,6 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
     },
     { logger: true, web: { temporalUiUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace, inviteAcceptUrl: config.invites.acceptUrl } },
   );
-  await ensureWebBuild((l) => logger.info(l));
   await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });
 
   // ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, created once (createUserAccountWorkflow).

@@ -70,6 +70,7 @@ async function main() {
         '',
         'usermod is running',
         `  Admin API          ${api.url}  (OpenAPI: ${api.url}/docs, health: ${api.url}/health)`,
+        `  Web app            ${api.url}/app/  (admin console; the invite and reset pages the mails link to)`,
         `  Temporal frontend  ${temporalAddress}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
         uiUrl ? `  Temporal Web UI    ${uiUrl}` : '  Temporal Web UI    (external cluster: use its own UI)',
         `  Codec server       http://localhost:${config.codecServer.port}  (the UI decodes payloads through it)`,
