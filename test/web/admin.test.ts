@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { authenticateEmailpass, createUsers } from '../../client';
+import { authenticateEmailpass, createUsers, removeUserAccount } from '../../client';
 import { uniqueEmail } from '../harness';
 import { accessibilityProblems, linkIn, openWebStack, screenshot, TEMPORAL_UI, type WebStack } from './web-stack';
 
@@ -210,6 +210,34 @@ describe('invites', () => {
     await invitee.goto(second);
     expect(await heading(invitee)).toBe('This invite has been revoked');
     await screenshot(invitee, 'invite-revoked');
+  });
+});
+
+describe('invites: who invited', () => {
+  test('an inviter who has since been deleted is looked up once and shown as nobody', async () => {
+    const other = await s.newUser('inviter', { first_name: 'Mary' });
+    const email = uniqueEmail('orphan');
+    const theirs = await s.newPage();
+    await s.signIn(theirs, other);
+    await theirs.goto('/app/invites');
+    await theirs.getByRole('textbox', { name: 'E-mail' }).fill(email);
+    await theirs.getByRole('textbox', { name: 'E-mail' }).press('Enter');
+    await status(theirs, `Invite sent to ${email}.`);
+    expect(await theirs.locator('tbody tr').filter({ hasText: email }).innerText()).toContain('by Mary');
+    await removeUserAccount(s.ctx, other.id);
+
+    const page = await s.newPage();
+    await s.signIn(page, s.admin);
+    const lookups: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/admin/users' && new URL(r.url()).searchParams.has('id')) lookups.push(r.url());
+    });
+    await page.goto('/app/invites');
+    const row = page.locator('tbody tr').filter({ hasText: email });
+    await row.waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(lookups).toHaveLength(1);
+    expect(await row.innerText()).not.toContain('by ');
   });
 });
 

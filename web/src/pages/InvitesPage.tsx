@@ -54,15 +54,18 @@ export function InvitesPage({ query }: { query: URLSearchParams }) {
     return url;
   };
 
+  // Each inviter is asked for once: a deleted one is not found, and must not be asked for again and again.
+  const asked = useRef(new Set<string>([me.id]));
   useEffect(() => {
     if (list.state !== 'ready' || !can(access, 'user:read')) return;
-    const missing = [...new Set(list.data.invites.map(invitedBy).filter((id): id is string => !!id && !inviters[id]))];
+    const missing = [...new Set(list.data.invites.map(invitedBy).filter((id): id is string => !!id && !asked.current.has(id)))];
     if (!missing.length) return;
+    missing.forEach((id) => asked.current.add(id));
     api<{ users: User[] }>('/admin/users', { query: { id: missing, fields: 'id,email,first_name,last_name', limit: missing.length } }).then(
       ({ users }) => setInviters((m) => ({ ...m, ...Object.fromEntries(users.map((u) => [u.id, u])) })),
       () => undefined,
     );
-  }, [list, access, inviters]);
+  }, [list, access]);
 
   const go = (next: { status?: string; offset?: number }) => {
     const params = new URLSearchParams();
