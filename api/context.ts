@@ -9,8 +9,8 @@ export interface ApiContext {
   usermod: UsermodClient;
   jwtSecret: string;
   jwtExpiresIn: string;
-  /** Reachability of the database and of Temporal, for GET /health. */
-  health(): Promise<{ database: boolean; temporal: boolean }>;
+  /** Readiness of each part (database, Temporal, a polling worker, the seeded admin), for GET /health. */
+  health(): Promise<Record<string, boolean>>;
 }
 
 /** `Idempotency-Key` → the workflow id: a retried request joins (or returns) the first run. */

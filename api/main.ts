@@ -2,7 +2,9 @@
 import { connectClient, createUserAccount } from '../client';
 import { loadConfig, type Config } from '../config';
 import { logger } from '../infra/logger';
-import { standaloneTargets } from '../infra/standalone';
+import { failStartup, standaloneTargets } from '../infra/standalone';
+import { StartupError } from '../infra/startup-error';
+import { readiness } from './health';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { ensureWebBuild } from '../infra/web-build';
@@ -14,29 +16,45 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
   const usermod = await connectClient(config, opts.temporalAddress);
   const store = createStore(prisma);
   await ensureWebBuild((l) => logger.info(l));
+  const health = readiness({
+    ping: () => prisma.$queryRaw`SELECT 1`,
+    store,
+    usermod,
+    namespace: config.temporal.namespace,
+    adminEmail: config.api.adminPassword ? config.api.adminEmail : undefined,
+  });
   const app = await buildApi(
     {
       store,
       usermod,
       jwtSecret: config.jwtSecret,
       jwtExpiresIn: config.api.jwtExpiresIn,
-      health: async () => ({
-        database: await prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
-        temporal: await usermod.client.workflowService.getSystemInfo({}).then(() => true, () => false),
-      }),
+      health,
     },
     { logger: true, web: { temporalUiUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace, inviteAcceptUrl: config.invites.acceptUrl } },
   );
-  await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });
-
-  // ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, created once (createUserAccountWorkflow).
-  const { adminEmail, adminPassword } = config.api;
-  if (adminEmail && adminPassword && !(await store.findEmailpassLogin(adminEmail))) {
-    const { user } = await createUserAccount(usermod, { email: adminEmail, password: adminPassword });
-    logger.info({ userId: user.id }, 'first admin created from ADMIN_EMAIL');
+  try {
+    await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });
+  } catch (err) {
+    await app.close();
+    await usermod.close();
+    await prisma.$disconnect();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartupError('admin API', code === 'EADDRINUSE' ? `port ${config.api.port} is already in use (PORT)` : (err as Error).message);
   }
+
   return {
     url: `http://localhost:${config.api.port}`,
+    health,
+    /** ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, created once (createUserAccountWorkflow; needs a worker). */
+    seedAdmin: async () => {
+      const { adminEmail, adminPassword } = config.api;
+      if (!adminEmail || !adminPassword || (await store.findEmailpassLogin(adminEmail))) return;
+      const { user } = await createUserAccount(usermod, { email: adminEmail, password: adminPassword }).catch((err: Error) => {
+        throw new StartupError('first admin', `${err.message} (ADMIN_EMAIL / ADMIN_PASSWORD)`);
+      });
+      logger.info({ userId: user.id }, 'first admin created from ADMIN_EMAIL');
+    },
     close: async () => {
       await app.close();
       await usermod.close();
@@ -46,16 +64,19 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    failStartup('the API', err);
+  }
   startApi({ config, ...standaloneTargets(config, 'the API') }).then(
-    (api) => {
+    async (api) => {
+      await api.seedAdmin();
       const stop = () => void api.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     },
-    (err) => {
-      logger.error({ err }, 'api failed to start');
-      process.exit(1);
-    },
+    (err) => failStartup('the API', err),
   );
 }

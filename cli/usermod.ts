@@ -12,7 +12,14 @@ import { createStore } from '../store';
 import { UsermodError, invalidData } from '../store/errors';
 import { createPrisma } from '../store/prisma';
 
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    process.stderr.write(`usermod: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 // Set by commands that partly failed; applied explicitly on exit (the SDK's runtime can reset process.exitCode).
 let exitCode = 0;
 

@@ -28,7 +28,8 @@ export async function createInvites(
 }
 
 export async function resendInvites(ctx: UsermodClient, inviteIds: string[], options: RunOptions = {}): Promise<InviteWithToken[]> {
-  const r = await runFlow(ctx, refreshInviteTokensWorkflow, `invite-resend-${ids(inviteIds)}`, [{ inviteIds }], {
+  const r = await runFlow(ctx, refreshInviteTokensWorkflow, 'invite-resend', [{ inviteIds }], {
+    subject: ids(inviteIds),
     summary: `resend invite(s) ${inviteIds.join(', ')}`,
     ...options,
   });
@@ -36,7 +37,8 @@ export async function resendInvites(ctx: UsermodClient, inviteIds: string[], opt
 }
 
 export function revokeInvites(ctx: UsermodClient, inviteIds: string[], options: RunOptions = {}): Promise<{ ids: string[] }> {
-  return runFlow(ctx, deleteInvitesWorkflow, `invite-revoke-${ids(inviteIds)}`, [{ ids: inviteIds }], {
+  return runFlow(ctx, deleteInvitesWorkflow, 'invite-revoke', [{ ids: inviteIds }], {
+    subject: ids(inviteIds),
     summary: `revoke invite(s) ${inviteIds.join(', ')}`,
     ...options,
   });
@@ -61,7 +63,8 @@ export async function acceptInvite(ctx: UsermodClient, req: AcceptInviteRequest,
     throw invalidData('Accepting an invite needs either a password or a registered identity, not both');
   }
   const passwordHash = req.password !== undefined ? await hashPassword(req.password) : undefined;
-  return runFlow(ctx, acceptInviteWorkflow, `invite-accept-${inviteId}`, [{ inviteId, tokenHash, passwordHash, authIdentityId: req.authIdentityId, user: req.user ?? {} }], {
+  return runFlow(ctx, acceptInviteWorkflow, 'invite-accept', [{ inviteId, tokenHash, passwordHash, authIdentityId: req.authIdentityId, user: req.user ?? {} }], {
+    subject: inviteId,
     // Without an idempotency key each attempt is its own run: concurrent accepts never join each other.
     summary: `accept invite ${inviteId}`,
     ...options,

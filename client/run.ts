@@ -26,6 +26,12 @@ export interface RunOptions {
   summary?: string;
 }
 
+/** What the client itself adds to a run's options: the id(s) the run is about, for its workflow id. */
+interface FlowOptions extends RunOptions {
+  /** Part of the workflow id after the flow's name (an invite or user id), never personal data. */
+  subject?: string;
+}
+
 /** Business failures come back as the UsermodError the store threw; anything else is rethrown. */
 export function unwrapFailure(err: unknown): unknown {
   if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isErrorType(err.cause.type)) {
@@ -38,15 +44,16 @@ export function unwrapFailure(err: unknown): unknown {
 export async function runFlow<W extends Workflow>(
   ctx: UsermodClient,
   workflow: W,
+  /** The flow's name: the `UsermodFlow` search attribute's value and the workflow id's prefix. */
   flowName: string,
   args: Parameters<W>,
-  options: RunOptions = {},
+  options: FlowOptions = {},
 ): Promise<Awaited<ReturnType<W>>> {
   const key = options.idempotencyKey;
   if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
     throw new UsermodError('invalid_data', 'Idempotency key must be 1-200 characters of letters, digits, . _ : -');
   }
-  const workflowId = `${flowName}-${key ?? randomUUID()}`;
+  const workflowId = [flowName, options.subject, key ?? randomUUID()].filter(Boolean).join('-');
   const start: WorkflowStartOptions<W> = {
     taskQueue: ctx.taskQueue,
     workflowId,

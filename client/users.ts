@@ -12,7 +12,8 @@ export function createUsers(ctx: UsermodClient, users: Omit<CreateUserInput, 'id
 }
 
 export function updateUsers(ctx: UsermodClient, updates: UpdateUserInput[], options: RunOptions = {}): Promise<UserDTO[]> {
-  return runFlow(ctx, updateUsersWorkflow, `user-update-${updates.length === 1 ? updates[0].id : updates.length}`, [{ updates }], {
+  return runFlow(ctx, updateUsersWorkflow, 'user-update', [{ updates }], {
+    subject: updates.length === 1 ? updates[0].id : String(updates.length),
     summary: `update user(s) ${updates.map((u) => u.id).join(', ')}`,
     ...options,
   });
@@ -20,5 +21,5 @@ export function updateUsers(ctx: UsermodClient, updates: UpdateUserInput[], opti
 
 /** Soft-deletes the user and removes its logins (the e-mail can then be invited again). */
 export function removeUserAccount(ctx: UsermodClient, userId: string, options: RunOptions = {}): Promise<{ id: string }> {
-  return runFlow(ctx, removeUserAccountWorkflow, `user-remove-${userId}`, [{ userId }], { summary: `remove user ${userId}`, ...options });
+  return runFlow(ctx, removeUserAccountWorkflow, 'user-remove', [{ userId }], { subject: userId, summary: `remove user ${userId}`, ...options });
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readLocalSecrets, secretsFile, type LocalSecrets } from './secrets';
 
 /** Everything usermod reads from the environment, in one place (README "Configuration"). */
 export interface Config {
@@ -23,8 +24,10 @@ export interface Config {
     /** Base URL of the Temporal Web UI the web app links runs to. */
     uiUrl: string;
   };
-  /** NODE_ENV is not `production`: dev defaults (e.g. a fixed JWT secret) are allowed, with a warning. */
-  devMode: boolean;
+  /** Password of the embedded PostgreSQL (from the local secrets file), when DATABASE_URL is unset. */
+  embeddedPgPassword?: string;
+  /** Public base URL of the API and web app (mail links are built from it). */
+  publicUrl: string;
   /** HS256 secret for invite tokens (and the admin API's bearer tokens). */
   jwtSecret: string;
   /** AES-256-GCM keys for Temporal payloads, `id:base64key[,id:base64key...]`; the first encrypts. */
@@ -69,13 +72,14 @@ export interface Config {
   logLevel: string;
 }
 
-export const DEV_JWT_SECRET = 'usermod-dev-secret-do-not-use-in-production';
+/** A setting usermod cannot run with; the message names the variable and what to do. */
+export class ConfigError extends Error {}
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'`);
   return n;
 }
 
@@ -84,44 +88,62 @@ function bool(name: string, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new Error(`${name} must be true or false, got '${raw}'`);
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 }
 
 const str = (name: string): string | undefined => process.env[name] || undefined;
 
 export const projectRoot = resolve(__dirname, '..');
 
-function jwtSecret(devMode: boolean): string {
+const missingSecret = (name: string, dataDir: string, what: string) =>
+  new ConfigError(
+    `${name} is not set (${what}): set it, or run \`npm start\` once to create this installation's secrets in ${secretsFile(dataDir)}`,
+  );
+
+function jwtSecret(local: LocalSecrets | undefined, dataDir: string): string {
   const secret = str('JWT_SECRET');
   if (secret) {
-    if (secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters long');
+    if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long');
     return secret;
   }
-  if (!devMode) throw new Error('JWT_SECRET is required when NODE_ENV=production (invite and auth tokens are signed with it)');
-  return DEV_JWT_SECRET;
+  if (local) return local.jwtSecret;
+  throw missingSecret('JWT_SECRET', dataDir, 'invite, reset and session tokens are signed with it');
 }
 
-// A fixed, public key: dev mode only, so that a local stack works with zero setup.
-export const DEV_PAYLOAD_KEYS = `dev:${Buffer.alloc(32, 7).toString('base64')}`;
-
-function payloadKeys(devMode: boolean): string {
+function payloadKeys(local: LocalSecrets | undefined, dataDir: string): string {
   const keys = str('USERMOD_PAYLOAD_KEYS');
   if (keys) return keys;
-  if (!devMode) throw new Error('USERMOD_PAYLOAD_KEYS is required when NODE_ENV=production (Temporal payloads are encrypted with it)');
-  return DEV_PAYLOAD_KEYS;
+  if (local) return local.payloadKeys;
+  throw missingSecret('USERMOD_PAYLOAD_KEYS', dataDir, 'Temporal payloads are encrypted with it');
 }
 
 function mailTransport(): 'file' | 'smtp' {
   const t = str('MAIL_TRANSPORT') ?? (str('SMTP_URL') ? 'smtp' : 'file');
-  if (t !== 'file' && t !== 'smtp') throw new Error(`MAIL_TRANSPORT must be file or smtp, got '${t}'`);
-  if (t === 'smtp' && !str('SMTP_URL')) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL');
+  if (t !== 'file' && t !== 'smtp') throw new ConfigError(`MAIL_TRANSPORT must be file or smtp, got '${t}'`);
+  if (t === 'smtp' && !str('SMTP_URL')) throw new ConfigError('MAIL_TRANSPORT=smtp needs SMTP_URL');
   return t;
 }
 
+/** PUBLIC_URL (what browsers and mail links use), else the API on localhost. */
+function publicBaseUrl(port: number): string {
+  const raw = str('PUBLIC_URL');
+  if (!raw) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got '${raw.slice(0, 80)}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must be http(s), got '${url.protocol}'`);
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(): Config {
-  const devMode = process.env.NODE_ENV !== 'production';
   const dataDir = resolve(projectRoot, str('USERMOD_DATA_DIR') ?? '.data');
+  const local = readLocalSecrets(dataDir);
   const uiPort = int('TEMPORAL_UI_PORT', 8233);
+  const port = int('PORT', 9000);
+  const publicUrl = publicBaseUrl(port);
   return {
     databaseUrl: str('DATABASE_URL'),
     dataDir,
@@ -141,16 +163,17 @@ export function loadConfig(): Config {
       cliPath: str('TEMPORAL_CLI_PATH'),
       uiUrl: (str('TEMPORAL_UI_URL') ?? `http://localhost:${uiPort}`).replace(/\/+$/, ''),
     },
-    devMode,
-    jwtSecret: jwtSecret(devMode),
-    payloadKeys: payloadKeys(devMode),
+    embeddedPgPassword: local?.embeddedPgPassword,
+    publicUrl,
+    jwtSecret: jwtSecret(local, dataDir),
+    payloadKeys: payloadKeys(local, dataDir),
     invites: {
       validDurationSeconds: int('INVITE_VALID_DURATION', 86_400),
-      acceptUrl: str('INVITE_ACCEPT_URL') ?? 'http://localhost:9000/app/invite',
-      resetUrl: str('PASSWORD_RESET_URL') ?? 'http://localhost:9000/app/reset-password',
+      acceptUrl: str('INVITE_ACCEPT_URL') ?? `${publicUrl}/app/invite`,
+      resetUrl: str('PASSWORD_RESET_URL') ?? `${publicUrl}/app/reset-password`,
     },
     api: {
-      port: int('PORT', 9000),
+      port,
       jwtExpiresIn: str('JWT_EXPIRES_IN') ?? '1d',
       adminEmail: str('ADMIN_EMAIL'),
       adminPassword: str('ADMIN_PASSWORD'),
@@ -168,7 +191,7 @@ export function loadConfig(): Config {
     },
     codecServer: {
       port: int('CODEC_SERVER_PORT', 8888),
-      token: str('CODEC_SERVER_TOKEN'),
+      token: str('CODEC_SERVER_TOKEN') ?? local?.codecServerToken,
       uiOrigins: (str('CODEC_CORS_ORIGINS') ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`).split(',').map((o) => o.trim()),
     },
     logLevel: str('LOG_LEVEL') ?? 'info',

@@ -4,6 +4,14 @@ import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { StartupError } from './startup-error';
+
+/** The last error line the CLI printed (its log lines are `time=… level=ERROR msg=…`). */
+const lastError = (text: string) => {
+  const lines = text.trim().split('\n').filter(Boolean);
+  const error = lines.reverse().find((l) => /error|fatal|failed|address already in use/i.test(l)) ?? lines[0] ?? 'no output';
+  return error.replace(/^time=\S+\s+/, '').slice(0, 300);
+};
 
 export interface DevServerOptions {
   cliPath: string;
@@ -21,6 +29,7 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl?: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -39,7 +48,7 @@ export async function waitForTemporal(address: string, timeoutMs: number, exited
   let lastError: unknown;
   while (Date.now() < deadline) {
     const why = exited?.();
-    if (why) throw new Error(`Temporal dev server exited before it was ready: ${why}`);
+    if (why) throw new Error(`exited before it was ready (${why})`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -53,7 +62,7 @@ export async function waitForTemporal(address: string, timeoutMs: number, exited
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal at ${address} not ready after ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(`no answer from ${address} within ${Math.round(timeoutMs / 1000)} s (${String((lastError as Error)?.message ?? lastError).split('\n')[0]})`);
 }
 
 /** `temporal server start-dev` on 127.0.0.1 with usermod's search attributes registered. */
@@ -72,22 +81,30 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
 
   const child: ChildProcess = spawn(opts.cliPath, args, {
-    stdio: ['ignore', opts.inheritOutput ? 'inherit' : 'ignore', opts.inheritOutput ? 'inherit' : 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches usermod, which drains the worker first and
+    // stops the server after it.
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  child.stderr?.on('data', (d) => {
+    stderr = (stderr + String(d)).slice(-4000);
+    if (opts.inheritOutput) process.stderr.write(d);
+  });
   let exit: string | undefined;
-  child.on('exit', (code, signal) => (exit = `code ${code} signal ${signal}; ${stderr.trim()}`));
+  child.on('error', (err) => (exit = err.message));
+  child.on('exit', (code, signal) => (exit = `exit code ${code}${signal ? `, signal ${signal}` : ''}: ${lastError(stderr)}`));
 
   const address = `127.0.0.1:${opts.port}`;
   try {
     await waitForTemporal(address, 60_000, () => exit);
   } catch (err) {
     child.kill('SIGKILL');
-    throw err;
+    throw new StartupError('Temporal dev server', `${(err as Error).message} (port ${opts.port}: TEMPORAL_DEV_PORT; or set TEMPORAL_ADDRESS to use a running cluster)`);
   }
   return {
     address,
+    pid: child.pid!,
     uiUrl: opts.uiPort !== undefined ? `http://localhost:${opts.uiPort}` : undefined,
     stop: () =>
       new Promise<void>((resolve) => {

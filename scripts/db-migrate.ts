@@ -1,10 +1,13 @@
 // npm run db:migrate — apply prisma/migrations to DATABASE_URL (or the embedded database).
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ensureLocalSecrets } from '../config/secrets';
 import { loadConfig, projectRoot } from '../config';
 import { openAppDatabase } from '../infra/database';
 import { migrate } from '../infra/migrate';
 
 async function main() {
+  // Like npm start, a local run without DATABASE_URL uses (and first creates) the embedded database.
+  if (!process.env.DATABASE_URL) ensureLocalSecrets(resolve(projectRoot, process.env.USERMOD_DATA_DIR || '.data'));
   const db = await openAppDatabase(loadConfig());
   try {
     const result = await migrate(db.url, join(projectRoot, 'prisma', 'migrations'));
@@ -17,6 +20,6 @@ async function main() {
 }
 
 main().catch((err: Error) => {
-  console.error(err.message);
+  console.error(`usermod: db:migrate failed: ${err.message}`);
   process.exit(1);
 });

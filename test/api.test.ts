@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
+import { readiness } from '../api/health';
 import { buildApi } from '../api/server';
 import { createUserAccount, type UsermodClient } from '../client';
 import { freePort } from '../infra/free-port';
@@ -32,10 +33,7 @@ beforeAll(async () => {
     usermod: worker.ctx,
     jwtSecret: testInviteTokens.secret,
     jwtExpiresIn: '1h',
-    health: async () => ({
-      database: await h.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
-      temporal: await h.client.workflowService.getSystemInfo({}).then(() => true, () => false),
-    }),
+    health: readiness({ ping: () => h.prisma.$queryRaw`SELECT 1`, store: h.store, usermod: worker.ctx, namespace: 'default' }),
   });
   const port = await freePort();
   await app.listen({ host: '127.0.0.1', port });
@@ -51,8 +49,8 @@ afterAll(async () => {
 });
 
 describe('server', () => {
-  test('GET /health is 200 with the database and Temporal reachable; /docs serves the generated OpenAPI', async () => {
-    expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', database: true, temporal: true } });
+  test('GET /health is 200 with the database and Temporal reachable and a worker polling; /docs serves the generated OpenAPI', async () => {
+    expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', database: true, temporal: true, worker: true } });
     const spec = await call('GET', '/docs/json');
     expect(spec.status).toBe(200);
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/admin/invites', '/admin/invites/accept', '/admin/users/{id}', '/auth/user/emailpass/register']));

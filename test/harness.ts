@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import type { DeliverySettings } from '../activities/delivery';
 import type { MailMessage } from '../delivery/transport';
@@ -11,9 +11,9 @@ import { createWorker } from '../worker/worker';
 import type { UsermodClient } from '../client';
 import { usermodDataConverter } from '../codec/aes-gcm-codec';
 
-// Workers log through the SDK runtime; keep test output to warnings and errors.
+// Workers log through the SDK runtime: errors only (expected refusals print nothing); TEST_LOG_LEVEL raises it.
 try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
 } catch {
   /* already installed by an earlier test file in this process */
 }
@@ -43,9 +43,9 @@ export interface Harness {
   prisma: PrismaClient;
   store: Store;
   client: Client;
-  /** Run `fn` while a worker with these activities (default: the real ones) serves a fresh task queue. */
+  /** Run `fn` against the file's worker, with these activities replacing the real ones meanwhile. */
   withWorker<T>(fn: (ctx: UsermodClient) => Promise<T>, activities?: Partial<Activities>): Promise<T>;
-  /** A worker running in the background (for a server under test) until `stop()`. */
+  /** The file's worker for a server under test, with these activity overrides until `stop()`. */
   startWorker(activities?: Partial<Activities>): Promise<{ ctx: UsermodClient; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
@@ -60,31 +60,52 @@ export async function openHarness(): Promise<Harness> {
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
   const real = createActivities(testDeps(store));
-  const newWorker = (taskQueue: string, overrides: Partial<Activities>) =>
-    createWorker({ connection: native, namespace: 'default', taskQueue, activities: { ...real, ...overrides }, workflowBundle, dataConverter: testDataConverter });
+
+  // One worker per test file (starting and draining a worker costs ~1.6 s). A test's activity overrides
+  // are swapped in for the duration of its call: tests in a file run one after another, so a flow only
+  // ever sees the overrides of the test that started it.
+  let overrides: Partial<Activities> = {};
+  const dispatch = Object.fromEntries(
+    Object.keys(real).map((name) => [
+      name,
+      (...args: unknown[]) => {
+        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (...a: unknown[]) => unknown;
+        return fn(...args);
+      },
+    ]),
+  ) as unknown as Activities;
+  const taskQueue = `test-${randomUUID()}`;
+  const ctx: UsermodClient = { client, taskQueue, jwtSecret: testInviteTokens.secret };
+  let running: { worker: Worker; done: Promise<void> } | undefined;
+  const ensureWorker = async () => {
+    if (running) return;
+    const worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities: dispatch, workflowBundle, dataConverter: testDataConverter });
+    running = { worker, done: worker.run() };
+  };
 
   return {
     prisma,
     store,
     client,
-    async withWorker(fn, overrides = {}) {
-      const taskQueue = `test-${randomUUID()}`;
-      const worker = await newWorker(taskQueue, overrides);
-      return worker.runUntil(fn({ client, taskQueue, jwtSecret: testInviteTokens.secret }));
+    async withWorker(fn, activities = {}) {
+      await ensureWorker();
+      overrides = activities;
+      try {
+        return await fn(ctx);
+      } finally {
+        overrides = {};
+      }
     },
-    async startWorker(overrides = {}) {
-      const taskQueue = `test-${randomUUID()}`;
-      const worker = await newWorker(taskQueue, overrides);
-      const running = worker.run();
-      return {
-        ctx: { client, taskQueue, jwtSecret: testInviteTokens.secret },
-        stop: async () => {
-          worker.shutdown();
-          await running;
-        },
-      };
+    async startWorker(activities = {}) {
+      await ensureWorker();
+      overrides = activities;
+      return { ctx, stop: async () => void (overrides = {}) };
     },
     async close() {
+      if (running) {
+        running.worker.shutdown();
+        await running.done;
+      }
       await native.close();
       await connection.close();
       await prisma.$disconnect();

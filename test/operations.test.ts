@@ -163,6 +163,7 @@ describe('start-up and inspection', () => {
       INVITE_EXPIRY_INTERVAL: '5400',
       INVITE_EXPIRY_BATCH: '250',
       USERMOD_PAYLOAD_KEYS: `test-key:${testCodecKeys[0].key.toString('base64')}`,
+      JWT_SECRET: testInviteTokens.secret,
       USERMOD_DATA_DIR: mkdtempSync(join(tmpdir(), 'usermod-data-')),
     });
     const abort = new AbortController();

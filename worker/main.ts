@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../config';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 import { fileTransport, smtpTransport, type MailTransport } from '../delivery/transport';
 import { logger } from '../infra/logger';
-import { standaloneTargets } from '../infra/standalone';
+import { failStartup, standaloneTargets } from '../infra/standalone';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { ensureInviteExpirySchedule } from '../schedules/invite-expiry';
 import { createStore } from '../store';
@@ -60,8 +60,11 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
 }
 
 if (require.main === module) {
-  runWorker(standaloneTargets(loadConfig(), 'the worker')).catch((err) => {
-    logger.error({ err }, 'worker failed');
-    process.exit(1);
-  });
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    failStartup('the worker', err);
+  }
+  runWorker(standaloneTargets(config, 'the worker')).catch((err) => failStartup('the worker', err));
 }

@@ -10,6 +10,8 @@ import { bundleWorkflows } from '../../worker/worker';
 import { freePort } from '../../infra/free-port';
 
 export const BUNDLE_PATH = join(projectRoot, '.cache', 'test-workflow-bundle.js');
+export const PIDS_PATH = join(projectRoot, '.cache', 'test-stack-pids.json');
+type StartDb = () => Promise<{ adminUrl: string; dbName: string; url: string; dbServer?: DatabaseServer }>;
 
 export interface TestStack {
   temporal: DevServer;
@@ -25,8 +27,11 @@ export interface TestStack {
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  // Quiet by default: expected refusals print nothing. TEST_LOG_LEVEL=info (or debug) to see logs.
+  process.env.LOG_LEVEL = (process.env.TEST_LOG_LEVEL ?? 'error').toLowerCase();
   const cliPath = await ensureTemporalCli();
-  const [temporal, db] = await Promise.all([
+  // Jest skips the global teardown when the setup throws: stop what did start, then fail with the cause.
+  const parts = await Promise.allSettled([
     freePort().then((port) => startDevServer({ cliPath, port })),
     (async () => {
       const dbName = `usermod_test_${Date.now()}_${process.pid}`;
@@ -35,18 +40,34 @@ export default async function globalSetup(): Promise<void> {
         return { adminUrl, dbName, url: await createDatabase(adminUrl, dbName), dbServer: undefined };
       }
       const dbServer = await startEphemeralServer(await freePort());
-      return { adminUrl: dbServer.adminUrl, dbName, url: await createDatabase(dbServer.adminUrl, dbName), dbServer };
+      try {
+        return { adminUrl: dbServer.adminUrl, dbName, url: await createDatabase(dbServer.adminUrl, dbName), dbServer };
+      } catch (err) {
+        await dbServer.stop();
+        throw err;
+      }
     })(),
   ]);
-  await migrate(db.url, join(projectRoot, 'prisma', 'migrations'));
+  const [temporal, db] = parts.map((p) => (p.status === 'fulfilled' ? p.value : undefined)) as [DevServer | undefined, Awaited<ReturnType<StartDb>> | undefined];
+  // If this process dies anyway, scripts/test.sh stops these by pid.
   mkdirSync(join(projectRoot, '.cache'), { recursive: true });
-  writeFileSync(BUNDLE_PATH, (await bundleWorkflows()).code);
+  writeFileSync(PIDS_PATH, JSON.stringify([temporal?.pid, db?.dbServer?.pid].filter(Boolean)));
+  try {
+    const failed = parts.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+    if (failed) throw failed.reason;
+    await migrate(db!.url, join(projectRoot, 'prisma', 'migrations'));
+    writeFileSync(BUNDLE_PATH, (await bundleWorkflows()).code);
+  } catch (err) {
+    await temporal?.stop();
+    await db?.dbServer?.stop();
+    throw new Error(`test stack failed to start: ${(err as Error).message}`);
+  }
 
-  const stack: TestStack = { temporal, dbServer: db.dbServer, adminUrl: db.adminUrl, dbName: db.dbName };
+  const stack: TestStack = { temporal: temporal!, dbServer: db!.dbServer, adminUrl: db!.adminUrl, dbName: db!.dbName };
   (globalThis as { __usermodStack?: TestStack }).__usermodStack = stack;
-  process.env.USERMOD_TEST_ADMIN_URL = db.adminUrl;
-  process.env.DATABASE_URL = db.url;
-  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.USERMOD_TEST_ADMIN_URL = db!.adminUrl;
+  process.env.DATABASE_URL = db!.url;
+  process.env.TEMPORAL_ADDRESS = temporal!.address;
   process.env.USERMOD_TEST_BUNDLE = BUNDLE_PATH;
-  console.log(`\n[setup] temporal ${temporal.address}, database ${db.url.replace(/:[^:@/]*@/, ':***@')}, ready in ${Date.now() - started} ms`);
+  process.stdout.write(`\n[setup] temporal ${temporal!.address}, database ${db!.dbName}, ready in ${Date.now() - started} ms\n`);
 }

@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs';
 import { dropDatabase } from '../../infra/postgres-admin';
-import type { TestStack } from './global-setup';
+import { PIDS_PATH, type TestStack } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
   const stack = (globalThis as { __usermodStack?: TestStack }).__usermodStack;
@@ -7,4 +8,5 @@ export default async function globalTeardown(): Promise<void> {
   await stack.temporal.stop();
   await dropDatabase(stack.adminUrl, stack.dbName);
   await stack.dbServer?.stop();
+  rmSync(PIDS_PATH, { force: true });
 }

@@ -55,7 +55,7 @@ describe('keyboard', () => {
     await page.goto('/app/login');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const focused = () => page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
+      const el = document.activeElement as HTMLInputElement | null;
       return el?.labels?.[0]?.textContent ?? el?.textContent ?? '';
     });
     await page.keyboard.press('Tab');
