@@ -30,5 +30,7 @@ export async function ensureWebBuild(log: (line: string) => void = () => {}): Pr
   log('Building the web app (vite build web)...');
   await promisify(execFile)(process.execPath, [join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', WEB_DIR, '--logLevel', 'warn'], {
     cwd: projectRoot,
+    // Always the production build: Jest runs with NODE_ENV=test, which would give React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
