@@ -1,87 +1,63 @@
 // @ts-check
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-/**
- * Who may import whom, by top-level folder (README, *Architecture*). `only`: the project folders a
- * folder may import (besides itself); `never`: those it must not; `typesOf`: folders it may import
- * types from only; `packages`: the only packages it may import values from (bundle-safe code).
- */
-const ZONES = {
-  domain: { only: [], packages: ['@temporalio/common', 'zod'] },
-  workflows: { only: ['domain'], typesOf: ['activities'], packages: ['@temporalio/workflow', '@temporalio/common'] },
-  store: { only: ['domain', 'generated'] },
-  auth: { only: ['domain'] },
-  client: { never: ['activities', 'api', 'cli', 'devstack', 'worker'], typesOf: ['workflows'] },
-  api: { never: ['activities', 'workflows', 'devstack', 'worker'] },
-  cli: { never: ['activities', 'workflows', 'devstack', 'worker'] },
-  devstack: { never: ['activities', 'workflows', 'client', 'api', 'cli', 'worker'] },
+// Who may import whom, by top-level folder (README, *Architecture*), enforced with
+// import-x/no-restricted-paths on resolved paths, plus typescript-eslint's no-restricted-imports where a
+// folder may import another's *types* only or only some packages (bundle-safe workflow code).
+const FOLDERS = [
+  'activities',
+  'api',
+  'auth',
+  'cli',
+  'client',
+  'codec',
+  'config',
+  'devstack',
+  'domain',
+  'generated',
+  'infra',
+  'scripts',
+  'store',
+  'test',
+  'worker',
+  'workflows',
+];
+const allBut = (...allowed) => FOLDERS.filter((f) => !allowed.includes(f));
+/** target folder → the folders it must never import (values or types). */
+const NEVER = {
+  domain: allBut('domain'),
+  workflows: allBut('workflows', 'domain', 'activities'), // activities: types only, below
+  store: allBut('store', 'domain', 'generated'),
+  auth: allBut('auth', 'domain'),
+  client: ['activities', 'api', 'cli', 'devstack', 'worker'], // workflows: types only, below
+  api: ['activities', 'workflows', 'devstack', 'worker'],
+  cli: ['activities', 'workflows', 'devstack', 'worker'],
+  devstack: ['activities', 'workflows', 'client', 'api', 'cli', 'worker'],
 };
+const zones = Object.entries(NEVER).map(([target, from]) => ({
+  target: `./${target}`,
+  from: from.map((f) => `./${f}`),
+  message: `${target}/ never imports ${from.map((f) => `${f}/`).join(', ')} (README, Architecture)`,
+}));
 
-/** The top-level folder of a file, or of the folder or module an import resolves to. */
-const topFolder = (path) => {
-  const rel = relative(root, path);
-  return rel === '' || rel.startsWith('..') ? undefined : rel.split(sep)[0];
-};
-
-/** @type {import('eslint').Rule.RuleModule} */
-const zonesRule = {
-  meta: {
-    type: 'problem',
-    schema: [],
-    docs: { description: 'imports stay inside their zone (eslint.config.mjs ZONES)' },
-  },
-  create(context) {
-    const from = relative(root, context.filename).includes(sep) ? topFolder(context.filename) : undefined;
-    const zone = from && ZONES[from];
-    if (!zone) return {};
-    const check = (node, source, typeOnly) => {
-      if (!source || typeof source.value !== 'string') return;
-      const spec = source.value;
-      if (!spec.startsWith('.')) {
-        const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-        if (zone.packages && !typeOnly && !zone.packages.includes(pkg)) {
-          context.report({
-            node,
-            message: `${from}/ may import values only from ${zone.packages.join(', ')}; not '${spec}'`,
-          });
-        }
-        return;
-      }
-      const to = topFolder(resolve(dirname(context.filename), spec));
-      if (!to || to === from) return;
-      if (typeOnly && zone.typesOf?.includes(to)) return;
-      const allowed = zone.only ? zone.only.includes(to) : !zone.never.includes(to) && !zone.typesOf?.includes(to);
-      if (!allowed) {
-        const rule = zone.only
-          ? `${from}/ may import only ${zone.only.length ? zone.only.map((z) => `${z}/`).join(', ') : 'its own files'}${zone.typesOf ? ` (and types of ${zone.typesOf.join(', ')}/)` : ''}`
-          : `${from}/ never imports ${zone.never.map((z) => `${z}/`).join(', ')}${zone.typesOf ? ` (only types of ${zone.typesOf.join(', ')}/)` : ''}`;
-        context.report({ node, message: `${rule}: '${spec}' is in ${to}/` });
-      }
-    };
-    const onlyTypes = (node) =>
-      node.importKind === 'type' ||
-      node.exportKind === 'type' ||
-      (node.specifiers?.length > 0 && node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
-    return {
-      ImportDeclaration: (node) => check(node, node.source, onlyTypes(node)),
-      ExportNamedDeclaration: (node) => check(node, node.source, onlyTypes(node)),
-      ExportAllDeclaration: (node) => check(node, node.source, node.exportKind === 'type'),
-      ImportExpression: (node) => check(node, node.source, false),
-      TSImportType: (node) => check(node, node.argument?.literal ?? node.source, true),
-      CallExpression: (node) => {
-        const callee = node.callee;
-        const isRequire = callee.type === 'Identifier' && callee.name === 'require';
-        const isResolve =
-          callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'require';
-        if ((isRequire || isResolve) && node.arguments[0]?.type === 'Literal') check(node, node.arguments[0], false);
-      },
-    };
-  },
-};
+/** Only types from a folder, e.g. workflows/ may name the activities' signatures but never load their code. */
+const typesOnly = (folder, why) => ({
+  regex: `^(\\.{1,2}/)+${folder}(/|$)`,
+  allowTypeImports: true,
+  message: `only types may come from ${folder}/: ${why}`,
+});
+/** Values only from these packages (relative imports are the zones' business). */
+const onlyPackages = (pkgs, why) => ({
+  regex: `^(?!\\.|${pkgs.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')}$)`,
+  allowTypeImports: true,
+  message: `values only from ${pkgs.join(', ')}: ${why}`,
+});
+const BUNDLE = 'this code runs in the deterministic workflow sandbox';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'generated/', '.tools/', '.data/', '.cache/', 'dist/', 'coverage/', 'web/'] },
@@ -89,13 +65,52 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
-    plugins: { usermod: { rules: { zones: zonesRule } } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
     rules: {
-      'usermod/zones': 'error',
+      'import-x/no-restricted-paths': ['error', { zones, basePath: root }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            typesOnly('activities', BUNDLE),
+            onlyPackages(['@temporalio/workflow', '@temporalio/common'], BUNDLE),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            onlyPackages(['@temporalio/common', 'zod'], 'domain/ is shared by every layer, workflows included'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['client/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [typesOnly('workflows', 'the client starts flows by name through Temporal, never runs their code')],
+        },
       ],
     },
   },

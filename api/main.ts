@@ -7,6 +7,7 @@ import { StartupError } from '../infra/startup-error';
 import { readiness } from './health';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
+import { ensureWebBuild } from '../infra/web-build';
 import { buildApi } from './server';
 import { watchCompensations } from '../metrics';
 
@@ -16,6 +17,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
   const usermod = await connectClient(config, opts.temporalAddress);
   const store = createStore(prisma);
   watchCompensations(usermod.client);
+  await ensureWebBuild((l) => logger.info(l));
   const health = readiness({
     ping: () => prisma.$queryRaw`SELECT 1`,
     store,
@@ -31,7 +33,14 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
       jwtExpiresIn: config.api.jwtExpiresIn,
       health,
     },
-    { logger: true },
+    {
+      logger: true,
+      web: {
+        temporalUiUrl: config.temporal.uiUrl,
+        temporalNamespace: config.temporal.namespace,
+        inviteAcceptUrl: config.invites.acceptUrl,
+      },
+    },
   );
   try {
     await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });

@@ -12,13 +12,18 @@ import { drainable } from './drain';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
+import { linkPreviewRoutes } from './routes/link-previews';
+import { webApp, type WebAppOptions } from './web-app';
 
 const isZodPart = (part: unknown): boolean =>
   part instanceof z.ZodType ||
   (typeof part === 'object' && part !== null && Object.values(part).some((p) => p instanceof z.ZodType));
 
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
-export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApi(
+  ctx: ApiContext,
+  options: { logger?: boolean; web?: WebAppOptions } = {},
+): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify(
     options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false },
   );
@@ -73,5 +78,7 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
   authRoutes(app, ctx);
   inviteRoutes(app, ctx);
   userRoutes(app, ctx);
+  linkPreviewRoutes(app, ctx);
+  await app.register(webApp, options.web ?? {});
   return app;
 }

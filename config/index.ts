@@ -18,6 +18,8 @@ export interface Config {
     devPort: number;
     uiPort: number;
     cliPath?: string;
+    /** Base URL of the Temporal Web UI the web app links runs to. */
+    uiUrl: string;
   };
   /** Password of the embedded PostgreSQL (from the local secrets file), when DATABASE_URL is unset. */
   embeddedPgPassword?: string;
@@ -172,6 +174,7 @@ export function loadConfig(): Config {
       devPort: int('TEMPORAL_DEV_PORT', 7233),
       uiPort,
       cliPath: str('TEMPORAL_CLI_PATH'),
+      uiUrl: (str('TEMPORAL_UI_URL') ?? `http://localhost:${uiPort}`).replace(/\/+$/, ''),
     },
     embeddedPgPassword: local?.embeddedPgPassword,
     publicUrl,

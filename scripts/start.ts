@@ -269,6 +269,7 @@ async function main() {
         '',
         'usermod is running',
         `  Admin API          ${api.url}  (OpenAPI: ${api.url}/docs, readiness: ${api.url}/health)`,
+        `  Web app            ${config.publicUrl}/app/  (admin console; the invite and reset pages the mails link to)`,
         `  Public URL         ${config.publicUrl}  (mail links: ${config.invites.acceptUrl}?token=…)`,
         `  Temporal frontend  ${temporalAddress}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
         uiUrl ? `  Temporal Web UI    ${uiUrl}` : '  Temporal Web UI    (external cluster: use its own UI)',

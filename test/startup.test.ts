@@ -41,6 +41,7 @@ describe('readiness', () => {
 
   test('GET /health is 503 naming each part until a worker polls and the seeded admin exists, then 200', async () => {
     const adminEmail = uniqueEmail('seed');
+    await h.prisma.$queryRaw`SELECT 1`; // the pool's first connection is not what this test measures
     const usermod = { client: h.client, taskQueue: `nobody-polls-${Date.now()}`, jwtSecret: testInviteTokens.secret };
     const health = readiness({
       ping: () => h.prisma.$queryRaw`SELECT 1`,
