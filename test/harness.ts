@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -31,28 +32,48 @@ const sdkLogs: SdkLogs = ((globalThis as { __usermodSdkLogs?: SdkLogs }).__userm
   expected: [],
 });
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+const level = (process.env.TEST_LOG_LEVEL ?? 'ERROR').toUpperCase() as LogLevel;
+const logger = new DefaultLogger('DEBUG', (entry) => {
+  if (sdkLogs.entries.push(entry) > 5000) sdkLogs.entries.splice(0, 1000);
+  if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(level)) return;
+  if (entry.level !== 'ERROR' || !sdkLogs.expected.some((re) => re.test(entry.message))) oneLine(entry);
+});
+const logging = { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } as const;
+// Each test file gets a runtime of its own (Jest's module registry), while the previous file's may still
+// hold its port: its Prometheus exporter binds a port free right now (found by a child process: this
+// runs at import, synchronously).
+const metricsPort = Number(
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })",
+    ],
+    { encoding: 'utf8' },
+  ).trim(),
+);
 try {
-  const level = (process.env.TEST_LOG_LEVEL ?? 'ERROR').toUpperCase() as LogLevel;
   Runtime.install({
-    logger: new DefaultLogger('DEBUG', (entry) => {
-      if (sdkLogs.entries.push(entry) > 5000) sdkLogs.entries.splice(0, 1000);
-      if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(level)) return;
-      if (entry.level !== 'ERROR' || !sdkLogs.expected.some((re) => re.test(entry.message))) oneLine(entry);
-    }),
+    logger,
     telemetryOptions: {
-      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      logging,
       metrics: {
         prometheus: {
-          bindAddress: `127.0.0.1:${process.env.USERMOD_TEST_SDK_METRICS_PORT}`,
+          bindAddress: `127.0.0.1:${metricsPort}`,
           countersTotalSuffix: true,
           useSecondsForDurations: true,
         },
       },
     },
   });
-  process.env.USERMOD_SDK_METRICS_URL = `http://127.0.0.1:${process.env.USERMOD_TEST_SDK_METRICS_PORT}/metrics`;
+  process.env.USERMOD_SDK_METRICS_URL = `http://127.0.0.1:${metricsPort}/metrics`;
 } catch {
-  /* already installed by an earlier test file in this process */
+  // Never fall back to the SDK's default runtime (multi-line INFO logs): at least the logger.
+  try {
+    Runtime.install({ logger, telemetryOptions: { logging } });
+  } catch {
+    /* a runtime is installed already in this module registry */
+  }
 }
 
 /** The SDK log entries so far whose message matches; `expect` also keeps such ERRORs from printing. */

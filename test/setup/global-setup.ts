@@ -71,8 +71,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.USERMOD_TEST_ADMIN_URL = db!.adminUrl;
   process.env.DATABASE_URL = db!.url;
   process.env.TEMPORAL_ADDRESS = temporal!.address;
-  // The test workers' SDK runtime serves its Prometheus metrics here (test/harness.ts, GET /metrics).
-  process.env.USERMOD_TEST_SDK_METRICS_PORT = String(await freePort());
   process.env.USERMOD_TEST_BUNDLE = BUNDLE_PATH;
   process.stdout.write(
     `\n[setup] temporal ${temporal!.address}, database ${db!.dbName}, ready in ${Date.now() - started} ms\n`,
