@@ -123,7 +123,7 @@ export async function checkInvariants(
 
   // Idempotent replays answer the same as the first time (a completed flow's answer, or its refusal).
   for (const c of calls.filter((c) => c.key && c.status >= 200 && c.status < 500)) {
-    const again = await http.request(c.method, c.path, c.body, c.key);
+    const again = await http.request(c.method, c.path, c.body, c.key, c.anonymous);
     const same = again.status === c.status && JSON.stringify(idsOf(again.answer)) === JSON.stringify(idsOf(c.answer));
     if (!same) flag('replayMismatches', 1, `${c.op} ${c.key}: ${c.status} then ${again.status}`);
   }

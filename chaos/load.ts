@@ -11,6 +11,7 @@ export interface Call {
   path: string;
   body?: unknown;
   key?: string;
+  anonymous: boolean;
   status: number;
   answer: Answer;
 }
@@ -83,8 +84,10 @@ export async function runLoad(
   const call = async (op: Call['op'], method: string, path: string, body?: unknown) => {
     started++;
     const key = Math.random() < 0.25 ? `chaos-${randomUUID()}` : undefined;
-    const { status, answer } = await http.request(method, path, body, key);
-    const c: Call = { op, method, path, body, key, status, answer };
+    // The invitee accepts with the token of the link, not as the admin.
+    const anonymous = op === 'accept';
+    const { status, answer } = await http.request(method, path, body, key, anonymous);
+    const c: Call = { op, method, path, body, key, status, answer, anonymous };
     calls.push(c);
     return c;
   };

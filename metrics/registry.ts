@@ -4,7 +4,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 // /metrics beside the Temporal SDK's (metrics/index.ts). Names and the alerts built on them: README
 // "Metrics and alerts".
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'usermod_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'usermod_' });
 
 const counter = (name: string, help: string, labelNames: string[] = []) =>
   new Counter({ name, help, labelNames, registers: [registry] });
