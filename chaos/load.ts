@@ -25,9 +25,10 @@ export class Http {
     path: string,
     body?: unknown,
     key?: string,
+    anonymous = false,
   ): Promise<{ status: number; answer: Answer }> {
     const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.token && !anonymous) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
     try {
