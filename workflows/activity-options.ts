@@ -6,8 +6,12 @@ import { POLICY } from './policy';
 // dead database fails the flow (and runs its compensations) instead of hanging it; data errors fail at
 // once (activities/failures.ts). A cancelled flow waits for the step in flight to end before it undoes,
 // so no step can commit after its compensation ran.
+// One attempt gets at most a quarter of the budget (30 s at most): an attempt lost with a killed worker is
+// retried after that, well within the budget, instead of using it up.
+const attemptSeconds = Math.min(30, Math.max(5, Math.floor(POLICY.forwardBudgetSeconds / 4)));
+
 export const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: `${attemptSeconds} seconds`,
   scheduleToCloseTimeout: `${POLICY.forwardBudgetSeconds} seconds`,
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
