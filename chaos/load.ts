@@ -58,7 +58,8 @@ export class Http {
       const r = await this.request('POST', '/auth/user/emailpass', { email, password });
       if (r.status === 200) {
         this.token = r.answer.token;
-        return;
+        // A login made while the admin's account flow is still linking it carries no user yet: wait for one.
+        if ((await this.request('GET', '/admin/users/me')).status === 200) return;
       }
       await new Promise((res) => setTimeout(res, 500));
     }
