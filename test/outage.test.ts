@@ -92,10 +92,13 @@ afterEach(async () => {
   if (!pg.running) await pg.start();
 });
 
-/** Every message of a failure chain (what Temporal keeps in history): no host:port, no paths, no Prisma excerpt. */
+/**
+ * Every message and stack of a failure chain as Temporal keeps it in history (the causes of the client's
+ * WorkflowFailedError): no host:port, no paths, no Prisma excerpt.
+ */
 function messages(err: unknown): string[] {
   const out: string[] = [];
-  for (let e: unknown = err; e instanceof Error; e = e.cause) out.push(e.message);
+  for (let e: unknown = (err as Error).cause; e instanceof Error; e = e.cause) out.push(e.message, e.stack ?? '');
   return out;
 }
 

@@ -49,16 +49,18 @@ function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
  */
 export function toWorkflowFailure(err: unknown): ApplicationFailure {
   const root = rootApplicationFailure(err);
-  if (root?.type && isErrorType(root.type)) {
-    return ApplicationFailure.create({ type: root.type, message: root.message, nonRetryable: true });
-  }
-  const message = root?.message ?? (err instanceof Error ? err.message : String(err));
-  return ApplicationFailure.create({
-    type: root?.type ?? 'internal',
-    message,
-    nonRetryable: true,
-    cause: err instanceof Error ? err : undefined,
-  });
+  const failure =
+    root?.type && isErrorType(root.type)
+      ? ApplicationFailure.create({ type: root.type, message: root.message, nonRetryable: true })
+      : ApplicationFailure.create({
+          type: root?.type ?? 'internal',
+          message: root?.message ?? (err instanceof Error ? err.message : String(err)),
+          nonRetryable: true,
+          cause: err instanceof Error ? err : undefined,
+        });
+  // The stack would name the worker's source paths in history: the type and message say it all.
+  failure.stack = `${failure.type}: ${failure.message}`;
+  return failure;
 }
 
 /**
