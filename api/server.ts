@@ -5,16 +5,23 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { logger } from '../infra/logger';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
+import { DEFAULT_HARDENING, hardenedServerOptions, installHardening, type HardeningSettings } from './hardening';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
 
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
-export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify(options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false });
+export async function buildApi(
+  ctx: ApiContext,
+  options: { logger?: boolean | FastifyBaseLogger; hardening?: HardeningSettings } = {},
+): Promise<FastifyInstance> {
+  const hardening = options.hardening ?? DEFAULT_HARDENING;
+  const loggerInstance = options.logger === true ? (logger as FastifyBaseLogger) : options.logger || undefined;
+  const app: FastifyInstance = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...hardenedServerOptions(hardening) });
   // Requests are validated by the routes' zod schemas (Medusa's messages); the JSON schemas only document them.
   app.setValidatorCompiler(() => () => true);
   installErrorHandler(app);
+  ctx.limits = await installHardening(app, hardening);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -23,7 +30,7 @@ export async function buildApi(ctx: ApiContext, options: { logger?: boolean } = 
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (hardening.docs) await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.get(
     '/health',

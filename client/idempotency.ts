@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import {
   isGrpcServiceError,
   ServiceError,
@@ -35,15 +35,20 @@ export class IdempotencyMismatch extends UsermodError {
   }
 }
 
-/** The part of a workflow id an idempotency key becomes: no key text, no personal data. */
-export function keyedWorkflowId(flow: string, scope: string, key: string): string {
-  return `${flow}-k${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex').slice(0, 40)}`;
+const hmacKey = (secret: string, purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'usermod', purpose, 32));
+
+/**
+ * The workflow id an idempotency key becomes: `<flow>-k<HMAC(scope, key)>`. Keyed, because a scope may
+ * name an e-mail or a token (unauthenticated routes): the id shows neither, nor lets them be guessed.
+ */
+export function keyedWorkflowId(secret: string, flow: string, scope: string, key: string): string {
+  const mac = createHmac('sha256', hmacKey(secret, 'idempotency scope')).update(`${scope}\u0000${key}`).digest('hex');
+  return `${flow}-k${mac.slice(0, 40)}`;
 }
 
 /** HMAC of a request (or a flow input), under a key derived from the JWT secret (never the secret itself). */
 export function requestFingerprint(secret: string, request: unknown): string {
-  const key = Buffer.from(hkdfSync('sha256', secret, 'usermod', 'idempotency request fingerprint', 32));
-  return createHmac('sha256', key).update(canonicalJson(request)).digest('base64url');
+  return createHmac('sha256', hmacKey(secret, 'idempotency request fingerprint')).update(canonicalJson(request)).digest('base64url');
 }
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */

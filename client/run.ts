@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  type WorkflowStartOptions,
-} from '@temporalio/client';
+import { Client, WorkflowFailedError, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
-import { isErrorType, UsermodError } from '../store/errors';
+import { invalidData, isErrorType, UsermodError } from '../store/errors';
 import { FLOW } from '../workflows/search-attributes';
+import { IDEMPOTENCY_KEY_PATTERN, keyedWorkflowId, requestFingerprint, startOrJoin } from './idempotency';
 
 export interface UsermodClient {
   client: Client;
@@ -18,10 +14,14 @@ export interface UsermodClient {
 
 export interface RunOptions {
   /**
-   * Same key, same run: a retried request returns the first run's result instead of running the flow
-   * again. Becomes part of the workflow id, so it must not contain personal data.
+   * Same key, same caller, same request: the first run's result instead of running the flow again
+   * (client/idempotency.ts). Never part of the workflow id as such (an HMAC of it is).
    */
   idempotencyKey?: string;
+  /** Who and where the key belongs to (the route and the caller); a key is only ever found again there. */
+  idempotencyScope?: string;
+  /** The request as the caller sent it (params, query, body), fingerprinted; the flow input when absent. */
+  request?: unknown;
   /** A safe one-line summary shown in the Web UI (never an e-mail address or a secret). */
   summary?: string;
 }
@@ -32,13 +32,29 @@ interface FlowOptions extends RunOptions {
   subject?: string;
 }
 
-/** Business failures come back as the UsermodError the store threw; anything else is rethrown. */
+/**
+ * A flow that failed for a reason that was not the caller's (a timeout, a database that stayed away):
+ * its saga undid what it had done, so sending the request again is safe (the API answers 503).
+ */
+export class FlowUndone extends Error {
+  constructor() {
+    super('The request could not be completed and was undone; send it again shortly');
+    this.name = 'FlowUndone';
+  }
+}
+
+/** Business failures come back as the UsermodError the store threw; other failures as FlowUndone. */
 export function unwrapFailure(err: unknown): unknown {
   if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isErrorType(err.cause.type)) {
     return new UsermodError(err.cause.type, err.cause.message);
   }
+  if (err instanceof WorkflowFailedError) return new FlowUndone();
   return err;
 }
+
+// Starting a run is one quick call; when Temporal does not answer within this, the caller is told 503
+// at once instead of after the gRPC client's own retries (~20 s).
+const START_DEADLINE_MS = 5000;
 
 /** Start a flow (or join the run an idempotency key already started) and wait for its result. */
 export async function runFlow<W extends Workflow>(
@@ -50,26 +66,42 @@ export async function runFlow<W extends Workflow>(
   options: FlowOptions = {},
 ): Promise<Awaited<ReturnType<W>>> {
   const key = options.idempotencyKey;
-  if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
-    throw new UsermodError('invalid_data', 'Idempotency key must be 1-200 characters of letters, digits, . _ : -');
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw invalidData('Invalid request: Idempotency-Key must be 1-200 characters of letters, digits, . _ : -');
   }
-  const workflowId = [flowName, options.subject, key ?? randomUUID()].filter(Boolean).join('-');
-  const start: WorkflowStartOptions<W> = {
+  const start = {
     taskQueue: ctx.taskQueue,
-    workflowId,
     args,
     typedSearchAttributes: [{ key: FLOW, value: flowName }],
     memo: options.summary ? { summary: options.summary } : undefined,
     staticSummary: options.summary,
-    // A second request with the same key joins the running flow, or finds the finished one below.
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-  } as unknown as WorkflowStartOptions<W>;
+  };
+  const deadline = () => Date.now() + START_DEADLINE_MS;
   try {
-    const handle = await ctx.client.workflow.start(workflow, start).catch((err) => {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return ctx.client.workflow.getHandle(workflowId);
-      throw err;
-    });
+    let handle: WorkflowHandle<W>;
+    if (key === undefined) {
+      const workflowId = [flowName, options.subject, randomUUID()].filter(Boolean).join('-');
+      const opts = {
+        ...start,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      } as unknown as WorkflowStartOptions<W>;
+      handle = await ctx.client.withDeadline(deadline(), () => ctx.client.workflow.start(workflow, opts));
+    } else {
+      const workflowId = keyedWorkflowId(ctx.jwtSecret, flowName, options.idempotencyScope ?? 'local', key);
+      const fingerprint = requestFingerprint(ctx.jwtSecret, options.request ?? args);
+      handle = await ctx.client.withDeadline(deadline(), () =>
+        startOrJoin(ctx.client, workflowId, fingerprint, (policies) =>
+          ctx.client.workflow.start(workflow, {
+            ...start,
+            ...policies,
+            workflowId,
+            memo: { ...start.memo, ...policies.memo },
+          } as unknown as WorkflowStartOptions<W>),
+        ),
+      );
+    }
     return (await handle.result()) as Awaited<ReturnType<W>>;
   } catch (err) {
     throw unwrapFailure(err);

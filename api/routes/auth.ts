@@ -5,12 +5,12 @@ import { authenticateEmailpass, registerEmailpass, requestPasswordReset, resetPa
 import { UsermodError, unauthorized } from '../../store/errors';
 import { authGuards, SESSION_COOKIE, signAuthToken } from '../auth';
 import { runOptions, type ApiContext } from '../context';
-import { jsonSchema, validate } from '../validation';
+import { emailField, jsonSchema, passwordField, tokenField, validate } from '../validation';
 
-const credentials = z.strictObject({ email: z.string(), password: z.string() });
-const resetRequest = z.strictObject({ identifier: z.string().min(1) });
-const updateQuery = z.strictObject({ token: z.string().min(1) });
-const updateBody = z.strictObject({ email: z.string().optional(), password: z.string() });
+const credentials = z.strictObject({ email: emailField, password: passwordField });
+const resetRequest = z.strictObject({ identifier: emailField.min(1, { error: 'is required' }) });
+const updateQuery = z.strictObject({ token: tokenField });
+const updateBody = z.strictObject({ email: emailField.optional(), password: passwordField });
 
 /** Medusa's auth routes for the `user` actor and the `emailpass` provider. */
 export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {

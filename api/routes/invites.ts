@@ -5,25 +5,25 @@ import { INVITE_STATUSES } from '../../store/invites';
 import { invalidData, notAllowed, unauthorized } from '../../store/errors';
 import { authGuards } from '../auth';
 import { runOptions, type ApiContext } from '../context';
-import { jsonSchema, listPaging, metadataField, oneOrMany, optionalText, pickFields, validate } from '../validation';
+import { dateParam, emailField, idParam, jsonSchema, listPaging, metadataField, oneOrMany, optionalText, passwordField, pickFields, searchText, tokenField, validate } from '../validation';
 
 const status = z.enum(INVITE_STATUSES as [string, ...string[]]);
 const listQuery = z.strictObject({
-  q: z.string().optional(),
+  q: searchText,
   id: oneOrMany,
   email: oneOrMany,
-  status: z.union([status, z.array(status)]).optional(),
-  'expires_at[$gt]': z.string().optional(),
-  'expires_at[$gte]': z.string().optional(),
-  'expires_at[$lt]': z.string().optional(),
-  'expires_at[$lte]': z.string().optional(),
+  status: z.union([status, z.array(status).max(4)]).optional(),
+  'expires_at[$gt]': dateParam,
+  'expires_at[$gte]': dateParam,
+  'expires_at[$lt]': dateParam,
+  'expires_at[$lte]': dateParam,
   ...listPaging,
 });
-const fieldsQuery = z.strictObject({ fields: z.string().optional() });
-const idParams = z.strictObject({ id: z.string().min(1) });
-const createBody = z.strictObject({ email: z.string(), metadata: metadataField });
-const acceptQuery = z.strictObject({ token: z.string().min(1) });
-const acceptBody = z.strictObject({ email: optionalText, first_name: optionalText, last_name: optionalText, password: z.string().optional() });
+const fieldsQuery = z.strictObject({ fields: listPaging.fields });
+const idParams = z.strictObject({ id: idParam });
+const createBody = z.strictObject({ email: emailField, metadata: metadataField });
+const acceptQuery = z.strictObject({ token: tokenField });
+const acceptBody = z.strictObject({ email: emailField.nullish(), first_name: optionalText, last_name: optionalText, password: passwordField.optional() });
 
 export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const guard = authGuards(ctx.store, ctx.jwtSecret);

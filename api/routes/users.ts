@@ -4,13 +4,13 @@ import { createUserAccount, removeUserAccount, updateUsers } from '../../client'
 import { notAllowed } from '../../store/errors';
 import { authGuards } from '../auth';
 import { runOptions, type ApiContext } from '../context';
-import { jsonSchema, listPaging, metadataField, oneOrMany, optionalText, pickFields, validate } from '../validation';
+import { avatarUrlField, emailField, idParam, jsonSchema, listPaging, metadataField, oneOrMany, optionalText, passwordField, pickFields, searchText, validate } from '../validation';
 
-const listQuery = z.strictObject({ q: z.string().optional(), id: oneOrMany, email: oneOrMany, ...listPaging });
-const fieldsQuery = z.strictObject({ fields: z.string().optional() });
-const idParams = z.strictObject({ id: z.string().min(1) });
-const updateBody = z.strictObject({ first_name: optionalText, last_name: optionalText, avatar_url: optionalText, metadata: metadataField });
-const createBody = z.strictObject({ email: z.string(), password: z.string(), first_name: optionalText, last_name: optionalText });
+const listQuery = z.strictObject({ q: searchText, id: oneOrMany, email: oneOrMany, ...listPaging });
+const fieldsQuery = z.strictObject({ fields: listPaging.fields });
+const idParams = z.strictObject({ id: idParam });
+const updateBody = z.strictObject({ first_name: optionalText, last_name: optionalText, avatar_url: avatarUrlField, metadata: metadataField });
+const createBody = z.strictObject({ email: emailField, password: passwordField, first_name: optionalText, last_name: optionalText });
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const admin = { preHandler: authGuards(ctx.store, ctx.jwtSecret).registered };
