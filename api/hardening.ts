@@ -52,7 +52,6 @@ function rawAnswer(socket: Socket, status: number, reason: string, body: { type:
 export function hardenedServerOptions(s: HardeningSettings): Partial<FastifyServerOptions> {
   return {
     trustProxy: s.trustProxy,
-    maxParamLength: MAX_PARAM_LENGTH,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {

@@ -40,12 +40,17 @@ export async function updateEmailpassPassword(ctx: UsermodClient, email: unknown
   await runFlow(ctx, updateEmailpassPasswordWorkflow, 'auth-password-update', [{ email: normalized, passwordHash }], { summary: 'update a password', ...options });
 }
 
-/** Starts the reset flow; resolves the same way whether or not the e-mail has a login. */
+/**
+ * Starts the reset flow and resolves as soon as it has started: the lookup and the mail happen after
+ * the answer, so the answer takes the same time whether or not the e-mail has a login.
+ */
 export async function requestPasswordReset(ctx: UsermodClient, identifier: unknown, options: RunOptions = {}): Promise<void> {
   if (typeof identifier !== 'string' || identifier.trim() === '') throw invalidData("Invalid request: Field 'identifier' is required");
-  await runFlow(ctx, requestPasswordResetWorkflow, 'auth-password-reset', [{ email: identifier.trim().toLowerCase() }], {
+  const email = parse(z.object({ identifier: emailSchema }), { identifier }, 'request').identifier;
+  await runFlow(ctx, requestPasswordResetWorkflow, 'auth-password-reset', [{ email }], {
     summary: 'password reset request',
     ...options,
+    startOnly: true,
   });
 }
 

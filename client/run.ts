@@ -30,6 +30,8 @@ export interface RunOptions {
 interface FlowOptions extends RunOptions {
   /** Part of the workflow id after the flow's name (an invite or user id), never personal data. */
   subject?: string;
+  /** Resolve once the run has started (its result is nobody's business: the password-reset request). */
+  startOnly?: boolean;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function runFlow<W extends Workflow>(
         ),
       );
     }
+    if (options.startOnly) return undefined as Awaited<ReturnType<W>>;
     return (await handle.result()) as Awaited<ReturnType<W>>;
   } catch (err) {
     throw unwrapFailure(err);

@@ -55,8 +55,9 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/auth/user/emailpass/reset-password', { schema: { tags: ['auth'], summary: 'Mail a single-use reset link (always 201)', body: jsonSchema(resetRequest) } }, async (req, reply) => {
     const body = validate(resetRequest, req.body);
-    // Always 201, whatever happened: the answer must not tell whether the e-mail has a login.
-    await requestPasswordReset(ctx.usermod, body.identifier, runOptions(req)).catch((err) => req.log.warn({ err: { message: (err as Error).message } }, 'password reset request failed'));
+    // 201 once the flow has started, before it looks the e-mail up: the answer cannot tell whether the
+    // e-mail has a login, not even by its timing. A malformed e-mail is 400, an unreachable Temporal 503.
+    await requestPasswordReset(ctx.usermod, body.identifier, runOptions(req));
     return reply.code(201).send();
   });
 
