@@ -2,7 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Store } from '../store';
-import { unauthorized } from '../store/errors';
+import { UsermodError, unauthorized } from '../store/errors';
 
 export const SESSION_COOKIE = 'usermod_session';
 
@@ -67,8 +67,9 @@ export function authGuards(store: Store, secret: string) {
     async registered(req: FastifyRequest, _reply: FastifyReply) {
       const auth = await fromRequest(req);
       if (!auth.actor_id) throw unauthorized('Unauthorized');
-      await store.retrieveUser(auth.actor_id).catch(() => {
-        throw unauthorized('Unauthorized');
+      // Only "no such user" means the token is no good; a database that does not answer is a 503.
+      await store.retrieveUser(auth.actor_id).catch((err: unknown) => {
+        throw err instanceof UsermodError && err.type === 'not_found' ? unauthorized('Unauthorized') : err;
       });
       req.auth = auth;
     },

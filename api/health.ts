@@ -5,6 +5,10 @@ import type { Store } from '../store';
 /** Each part readiness depends on, true when it answers (GET /health reports them one by one). */
 export type HealthReport = Record<string, boolean>;
 
+// A part that has not answered within this counts as down, so /health answers within about a second
+// whatever is down (a dead Temporal address otherwise costs the gRPC client's retries, ~20 s).
+const CHECK_MS = 1000;
+
 /** A check that does not answer within `ms` counts as down: /health itself answers at once. */
 const within = (ms: number, check: () => Promise<unknown>): Promise<boolean> =>
   Promise.race([
@@ -29,9 +33,9 @@ export function readiness(deps: {
   const { workflowService } = deps.usermod.client;
   return async () => {
     const [database, temporalUp, worker, admin] = await Promise.all([
-      within(2000, deps.ping),
-      within(2000, () => workflowService.getSystemInfo({})),
-      within(2000, async () => {
+      within(CHECK_MS, deps.ping),
+      within(CHECK_MS, () => workflowService.getSystemInfo({})),
+      within(CHECK_MS, async () => {
         const { pollers } = await workflowService.describeTaskQueue({
           namespace: deps.namespace,
           taskQueue: { name: deps.usermod.taskQueue },
@@ -40,7 +44,7 @@ export function readiness(deps: {
         if (!pollers?.length) throw new Error('no worker polls the task queue');
       }),
       deps.adminEmail
-        ? within(2000, async () => {
+        ? within(CHECK_MS, async () => {
             const login = await deps.store.findEmailpassLogin(deps.adminEmail!);
             if (!login?.userId) throw new Error('admin not seeded yet');
           })

@@ -43,6 +43,8 @@ export interface Harness {
   prisma: PrismaClient;
   store: Store;
   client: Client;
+  /** The real activities, for an override that wraps one of them. */
+  realActivities: Activities;
   /** Run `fn` against the file's worker, with these activities replacing the real ones meanwhile. */
   withWorker<T>(fn: (ctx: UsermodClient) => Promise<T>, activities?: Partial<Activities>): Promise<T>;
   /** The file's worker for a server under test, with these activity overrides until `stop()`. */
@@ -87,6 +89,7 @@ export async function openHarness(): Promise<Harness> {
     prisma,
     store,
     client,
+    realActivities: real,
     async withWorker(fn, activities = {}) {
       await ensureWorker();
       overrides = activities;

@@ -30,7 +30,13 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/auth/user/emailpass', { schema: { tags: ['auth'], summary: 'Log in', body: jsonSchema(credentials) } }, async (req) => {
     const body = validate(credentials, req.body);
-    const login = await authenticateEmailpass(ctx.store, body.email, body.password).catch(asUnauthorized);
+    // A locked e-mail is refused before its password is even hashed; each failure lengthens the lock.
+    ctx.limits?.checkLogin(body.email);
+    const login = await authenticateEmailpass(ctx.store, body.email, body.password).catch((err) => {
+      if (err instanceof UsermodError && err.type === 'unauthorized') ctx.limits?.loginFailed(body.email);
+      return asUnauthorized(err);
+    });
+    ctx.limits?.loginSucceeded(body.email);
     return { token: await token(login.authIdentityId, login.userId) };
   });
 
