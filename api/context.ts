@@ -2,7 +2,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { UsermodClient, RunOptions } from '../client';
 import { IDEMPOTENCY_KEY_PATTERN } from '../client/idempotency';
-import { invalidData } from '../store/errors';
+import { invalidData } from '../domain';
 import type { Store } from '../store';
 import type { Limits } from './limits';
 
@@ -48,5 +48,9 @@ export function runOptions(req: FastifyRequest): RunOptions {
   const route = `${req.method} ${req.routeOptions.url}`;
   const caller = req.auth ? `identity:${req.auth.auth_identity_id}` : UNAUTHENTICATED_SCOPE[route]?.(req);
   if (!caller) throw invalidData('Invalid request: Idempotency-Key is accepted on this route only with a bearer token');
-  return { idempotencyKey: key, idempotencyScope: `${route}|${caller}`, request: { params: req.params, query: req.query, body: req.body } };
+  return {
+    idempotencyKey: key,
+    idempotencyScope: `${route}|${caller}`,
+    request: { params: req.params, query: req.query, body: req.body },
+  };
 }

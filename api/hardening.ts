@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { checkRequestValues } from './input-check';
+import { checkRequestValues } from '../domain';
 import { DEFAULT_LIMITS, installLimits, type LimitedRoute, type LimitSettings, type Limits } from './limits';
 
 /** What an operator can set about the API's exposure (README "Security"). */
@@ -40,7 +40,9 @@ const LIMITED: Record<string, { limit: LimitedRoute; afterGuard?: true }> = {
 function rawAnswer(socket: Socket, status: number, reason: string, body: { type: string; message: string }): void {
   const json = JSON.stringify(body);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
   }
 }
 
@@ -55,16 +57,25 @@ export function hardenedServerOptions(s: HardeningSettings): Partial<FastifyServ
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-        return reply.code(414).send({ type: 'invalid_data', message: `Invalid request: a path segment is longer than ${MAX_PARAM_LENGTH} characters` });
+        return reply.code(414).send({
+          type: 'invalid_data',
+          message: `Invalid request: a path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+        });
       }
       return reply.code(400).send({ type: 'invalid_data', message: 'Invalid request: the URL is malformed' });
     },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (err.code === 'HPE_HEADER_OVERFLOW') {
-        rawAnswer(socket, 431, 'Request Header Fields Too Large', { type: 'invalid_data', message: `Invalid request: the URL and headers exceed ${MAX_HEADER_BYTES / 1024} KB` });
+        rawAnswer(socket, 431, 'Request Header Fields Too Large', {
+          type: 'invalid_data',
+          message: `Invalid request: the URL and headers exceed ${MAX_HEADER_BYTES / 1024} KB`,
+        });
       } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-        rawAnswer(socket, 408, 'Request Timeout', { type: 'invalid_data', message: 'Invalid request: the request was not received in time' });
+        rawAnswer(socket, 408, 'Request Timeout', {
+          type: 'invalid_data',
+          message: 'Invalid request: the request was not received in time',
+        });
       } else {
         rawAnswer(socket, 400, 'Bad Request', { type: 'invalid_data', message: 'Invalid request: malformed HTTP' });
       }

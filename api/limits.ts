@@ -35,7 +35,8 @@ export const DEFAULT_LIMITS: LimitSettings = {
 export type LimitedRoute = 'login' | 'register' | 'reset' | 'resetUpdate' | 'accept' | 'resend';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const hashed = (v: string | undefined) => (v === undefined ? undefined : createHash('sha256').update(v).digest('base64url').slice(0, 22));
+const hashed = (v: string | undefined) =>
+  v === undefined ? undefined : createHash('sha256').update(v).digest('base64url').slice(0, 22);
 const email = (v: unknown) => hashed(text(v)?.trim().toLowerCase());
 
 // Keys are hashed: the limiter's memory holds no e-mail address and no token.
@@ -95,8 +96,12 @@ export async function installLimits(app: FastifyInstance, settings: LimitSetting
   const checker = (route: LimitedRoute, kind: 'ip' | 'id') => {
     const name = `${route}:${kind}`;
     if (!checkers.has(name)) {
-      const keyGenerator = kind === 'ip' ? (req: FastifyRequest) => req.ip : (req: FastifyRequest) => IDENTIFIER[route](req) ?? '-';
-      checkers.set(name, app.createRateLimit({ max: kind === 'ip' ? settings.perIp : settings.perIdentifier, timeWindow, keyGenerator }));
+      const keyGenerator =
+        kind === 'ip' ? (req: FastifyRequest) => req.ip : (req: FastifyRequest) => IDENTIFIER[route](req) ?? '-';
+      checkers.set(
+        name,
+        app.createRateLimit({ max: kind === 'ip' ? settings.perIp : settings.perIdentifier, timeWindow, keyGenerator }),
+      );
     }
     return checkers.get(name)!;
   };

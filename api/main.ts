@@ -38,7 +38,10 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
     await usermod.close();
     await prisma.$disconnect();
     const code = (err as NodeJS.ErrnoException).code;
-    throw new StartupError('admin API', code === 'EADDRINUSE' ? `port ${config.api.port} is already in use (PORT)` : (err as Error).message);
+    throw new StartupError(
+      'admin API',
+      code === 'EADDRINUSE' ? `port ${config.api.port} is already in use (PORT)` : (err as Error).message,
+    );
   }
 
   return {
@@ -48,9 +51,11 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
     seedAdmin: async () => {
       const { adminEmail, adminPassword } = config.api;
       if (!adminEmail || !adminPassword || (await store.findEmailpassLogin(adminEmail))) return;
-      const { user } = await createUserAccount(usermod, { email: adminEmail, password: adminPassword }).catch((err: Error) => {
-        throw new StartupError('first admin', `${err.message} (ADMIN_EMAIL / ADMIN_PASSWORD)`);
-      });
+      const { user } = await createUserAccount(usermod, { email: adminEmail, password: adminPassword }).catch(
+        (err: Error) => {
+          throw new StartupError('first admin', `${err.message} (ADMIN_EMAIL / ADMIN_PASSWORD)`);
+        },
+      );
       logger.info({ userId: user.id }, 'first admin created from ADMIN_EMAIL');
     },
     close: async () => {

@@ -16,6 +16,12 @@ export class RetryLater extends Error {
 }
 
 export const tooManyRequests = (retryAfterSeconds: number, what = 'attempts') =>
-  new RetryLater(429, 'too_many_requests', `Too many ${what}; try again in ${retryAfterSeconds} seconds`, retryAfterSeconds);
+  new RetryLater(
+    429,
+    'too_many_requests',
+    `Too many ${what}; try again in ${retryAfterSeconds} seconds`,
+    retryAfterSeconds,
+  );
 
-export const unavailable = (message: string, retryAfterSeconds = 5) => new RetryLater(503, 'unavailable', message, retryAfterSeconds);
+export const unavailable = (message: string, retryAfterSeconds = 5) =>
+  new RetryLater(503, 'unavailable', message, retryAfterSeconds);

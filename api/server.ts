@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { logger } from '../infra/logger';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
@@ -10,6 +12,10 @@ import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
 
+const isZodPart = (part: unknown): boolean =>
+  part instanceof z.ZodType ||
+  (typeof part === 'object' && part !== null && Object.values(part).some((p) => p instanceof z.ZodType));
+
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
 export async function buildApi(
   ctx: ApiContext,
@@ -17,31 +23,57 @@ export async function buildApi(
 ): Promise<FastifyInstance> {
   const hardening = options.hardening ?? DEFAULT_HARDENING;
   const loggerInstance = options.logger === true ? (logger as FastifyBaseLogger) : options.logger || undefined;
-  const app: FastifyInstance = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...hardenedServerOptions(hardening) });
-  // Requests are validated by the routes' zod schemas (Medusa's messages); the JSON schemas only document them.
+  const app: FastifyInstance = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    ...hardenedServerOptions(hardening),
+  });
+  // Route schemas are zod (api/route.ts): the route helper validates with them, after the guard and
+  // with Medusa's messages, and @fastify/swagger turns them into OpenAPI. Fastify itself neither
+  // validates nor serializes with them: answers are sent as the handlers return them.
   app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   ctx.limits = await installHardening(app, hardening);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'usermod admin API', version: '0.1.0', description: "Medusa v2 compatible user, invite and auth routes; every mutation is a Temporal workflow. Mutating routes accept an 'Idempotency-Key' header." },
+      info: {
+        title: 'usermod admin API',
+        version: '0.1.0',
+        description:
+          "Medusa v2 compatible user, invite and auth routes; every mutation is a Temporal workflow. Mutating routes accept an 'Idempotency-Key' header.",
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    // Zod route schemas (every route made with api/route.ts) become JSON Schema; a route declared with
+    // plain JSON Schema, or none, is documented as it is.
+    transform: (doc) =>
+      Object.values(doc.schema ?? {}).some(isZodPart) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url },
   });
   if (hardening.docs) await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  app.get(
-    '/health',
-    { schema: { tags: ['health'], summary: 'Readiness: 200 once the database and Temporal answer, a worker polls and the seeded admin exists; each part reported' } },
-    async (_req, reply) => {
-      const h = await ctx.health();
-      const ready = Object.values(h).every(Boolean);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', ...h });
-    },
-  );
-  app.get('/health/live', { schema: { tags: ['health'], summary: 'Liveness: 200 while the process serves requests' } }, async () => ({ status: 'ok' }));
+  // Readiness: every part of ctx.health() reported, 503 until all are true.
+  const report = z.object({ status: z.enum(['ok', 'unavailable']) }).catchall(z.boolean());
+  const ready = {
+    tags: ['health'],
+    summary:
+      'Readiness: 200 once the database and Temporal answer, a worker polls and the seeded admin exists; each part reported',
+    security: [],
+    response: { 200: report, 503: report },
+  };
+  app.get('/health', { schema: ready }, async (_req, reply) => {
+    const h = await ctx.health();
+    const ok = Object.values(h).every(Boolean);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...h });
+  });
+  const live = {
+    tags: ['health'],
+    summary: 'Liveness: 200 while the process serves requests',
+    security: [],
+    response: { 200: z.object({ status: z.literal('ok') }) },
+  };
+  app.get('/health/live', { schema: live }, async () => ({ status: 'ok' }));
   authRoutes(app, ctx);
   inviteRoutes(app, ctx);
   userRoutes(app, ctx);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { invalidData } from '../store/errors';
-import { metadataProblem, quote } from './input-check';
+import { invalidData, quote, TEXT_LIMITS } from '../domain';
+import { avatarUrl, metadata } from '../domain/validation';
 
 /** Medusa's request-validation messages: `Invalid request: Field 'email' is required`, at most 3 issues. */
 export function formatIssues(issues: z.core.$ZodIssue[]): string {
@@ -13,7 +13,9 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string {
       if (i.code === 'invalid_type' && input === undefined) return `Field '${field}' is required`;
       if (i.code === 'invalid_type') {
         const got = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
-        return field ? `Expected type: '${i.expected}' for field '${field}', got: '${got}'` : `Expected a JSON ${i.expected}, got: '${got}'`;
+        return field
+          ? `Expected type: '${i.expected}' for field '${field}', got: '${got}'`
+          : `Expected a JSON ${i.expected}, got: '${got}'`;
       }
       // Our own checks say what was expected and quote at most a short prefix of what came.
       if (i.code === 'custom' || i.code === 'too_big' || i.code === 'too_small') return `Field '${field}' ${i.message}`;
@@ -29,35 +31,24 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.outp
   return r.data;
 }
 
-/** OpenAPI (JSON Schema) for a request part, generated from the same zod schema that validates it. */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-}
-
 // Shared field shapes: every string has a length cap, every number a range; messages say what was expected.
 const text = (max: number) => z.string().max(max, { error: `must be at most ${max} characters` });
-export const optionalText = text(255).nullish();
-export const emailField = text(254);
+export const optionalText = text(TEXT_LIMITS.name).nullish();
+export const emailField = text(TEXT_LIMITS.email);
 /** Passwords: the policy (auth/password-policy.ts) judges them; this only caps what a request may carry. */
 export const passwordField = text(256);
 /** Invite and reset tokens (JWTs of a few hundred characters). */
-export const tokenField = z.string().min(1, { error: 'is required' }).max(2048, { error: 'must be at most 2048 characters' });
+export const tokenField = z
+  .string()
+  .min(1, { error: 'is required' })
+  .max(2048, { error: 'must be at most 2048 characters' });
 export const idParam = z
   .string()
   .min(1)
   .max(64, { error: 'must be at most 64 characters' })
   .regex(/^[A-Za-z0-9_-]+$/, { error: (i) => `must be an id (letters, digits, _ and -), got ${quote(i.input)}` });
-export const avatarUrlField = text(2048)
-  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { error: (i) => `must be an http(s) URL, got ${quote(i.input)}` })
-  .nullish();
-export const metadataField = z
-  .record(z.string().max(100, { error: 'keys must be at most 100 characters' }), z.unknown())
-  .superRefine((v, ctx) => {
-    const problem = metadataProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .nullish();
+export const avatarUrlField = avatarUrl;
+export const metadataField = metadata;
 
 /** A whole number in a query string, with a message that names what was expected. */
 const wholeNumber = (max?: number) =>
@@ -66,7 +57,8 @@ const wholeNumber = (max?: number) =>
     .superRefine((v, ctx) => {
       const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
       if (Number.isNaN(n) || (max !== undefined && n > max)) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from 0${max === undefined ? '' : ` to ${max}`}, got ${quote(v)}` });
+        const range = `from 0${max === undefined ? '' : ` to ${max}`}`;
+        ctx.addIssue({ code: 'custom', message: `must be a whole number ${range}, got ${quote(v)}` });
       }
     })
     .transform(Number)
@@ -78,7 +70,12 @@ export const listPaging = {
   fields: text(500).optional(),
 };
 export const searchText = text(200).optional();
-export const oneOrMany = z.union([text(254), z.array(text(254)).max(100, { error: 'must list at most 100 values' })]).optional();
+export const oneOrMany = z
+  .union([
+    text(TEXT_LIMITS.email),
+    z.array(text(TEXT_LIMITS.email)).max(100, { error: 'must list at most 100 values' }),
+  ])
+  .optional();
 /** A date filter such as `expires_at[$gt]`: ISO 8601. */
 export const dateParam = z
   .string()
@@ -90,7 +87,12 @@ export const dateParam = z
 /** Keep only the requested fields (Medusa's `fields=a,b`; `+`/`-` prefixes accepted; id always kept). */
 export function pickFields<T extends object>(row: T, fields?: string): Partial<T> {
   if (!fields) return row;
-  const wanted = new Set(fields.split(',').map((f) => f.trim().replace(/^[+*-]/, '')).filter(Boolean));
+  const wanted = new Set(
+    fields
+      .split(',')
+      .map((f) => f.trim().replace(/^[+*-]/, ''))
+      .filter(Boolean),
+  );
   wanted.add('id');
   return Object.fromEntries(Object.entries(row).filter(([k]) => wanted.has(k))) as Partial<T>;
 }

@@ -1,6 +1,6 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
-import { invalidData } from '../store/errors';
+import { invalidData } from '../domain';
 
 export const MIN_PASSWORD_LENGTH = 8;
 // Long passphrases are welcome (NIST asks for at least 64); the cap only keeps one request cheap.
@@ -40,8 +40,10 @@ const WARNINGS: Record<string, string> = {
 export function checkPasswordPolicy(password: unknown, context: { email?: string } = {}): asserts password is string {
   if (typeof password !== 'string') throw invalidData('Password should be a string');
   const length = [...password].length;
-  if (length < MIN_PASSWORD_LENGTH) throw invalidData(`Password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
-  if (length > MAX_PASSWORD_LENGTH) throw invalidData(`Password must be at most ${MAX_PASSWORD_LENGTH} characters long`);
+  if (length < MIN_PASSWORD_LENGTH)
+    throw invalidData(`Password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+  if (length > MAX_PASSWORD_LENGTH)
+    throw invalidData(`Password must be at most ${MAX_PASSWORD_LENGTH} characters long`);
   if (password.trim() === '') throw invalidData('Password must not be only spaces');
   const email = context.email?.trim().toLowerCase();
   const local = email?.split('@')[0];

@@ -39,15 +39,20 @@ export interface SealKeyPair {
   publicKey: Buffer;
 }
 
-const privateKeyObject = (raw: Buffer) => createPrivateKey({ key: Buffer.concat([PKCS8, raw]), format: 'der', type: 'pkcs8' });
-const publicKeyObject = (raw: Buffer) => createPublicKey({ key: Buffer.concat([SPKI, raw]), format: 'der', type: 'spki' });
+const privateKeyObject = (raw: Buffer) =>
+  createPrivateKey({ key: Buffer.concat([PKCS8, raw]), format: 'der', type: 'pkcs8' });
+const publicKeyObject = (raw: Buffer) =>
+  createPublicKey({ key: Buffer.concat([SPKI, raw]), format: 'der', type: 'spki' });
 const rawPublic = (k: KeyObject) => (k.export({ format: 'der', type: 'spki' }) as Buffer).subarray(SPKI.length);
 
 /** A new key pair, `id:base64` each (npm start writes one into the installation's secrets). */
 export function generateSealKeys(id: string): { privateKeys: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
   const priv = (privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer).subarray(PKCS8.length);
-  return { privateKeys: `${id}:${priv.toString('base64')}`, publicKey: `${id}:${rawPublic(publicKey).toString('base64')}` };
+  return {
+    privateKeys: `${id}:${priv.toString('base64')}`,
+    publicKey: `${id}:${rawPublic(publicKey).toString('base64')}`,
+  };
 }
 
 function parseEntry(entry: string, what: string): { id: string; raw: Buffer } {
@@ -102,7 +107,8 @@ export function sealer(key: SealKeyPair): Sealer {
 
 /** Seals with the first key and opens with any listed one (rotation: add the new key first). */
 export function opener(keys: SealKeyPair[]): Opener {
-  if (keys.length === 0 || keys.some((k) => !k.privateKey)) throw new Error('opening sealed values needs the private seal keys');
+  if (keys.length === 0 || keys.some((k) => !k.privateKey))
+    throw new Error('opening sealed values needs the private seal keys');
   const byId = new Map(keys.map((k) => [k.id, { ...k, object: privateKeyObject(k.privateKey!) }]));
   return {
     ...sealer(keys[0]),

@@ -4,12 +4,17 @@ import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { acceptLink } from '../activities/delivery';
-import { connectClient, createInvites, createUserAccount, createUsers, resendInvites, type InviteWithToken } from '../client';
-import { loadConfig } from '../config';
-import { appDatabaseUrl } from '../infra/database';
+import {
+  connectClient,
+  createInvites,
+  createUserAccount,
+  createUsers,
+  refreshInviteTokens,
+  type InviteWithToken,
+} from '../client';
+import { appDatabaseUrl, loadConfig } from '../config';
+import { invalidData, tokenLink, UsermodError } from '../domain';
 import { createStore } from '../store';
-import { UsermodError, invalidData } from '../store/errors';
 import { createPrisma } from '../store/prisma';
 
 const config = (() => {
@@ -42,9 +47,13 @@ async function withStore<T>(fn: (store: ReturnType<typeof createStore>) => Promi
 }
 
 const printInvite = (i: InviteWithToken) =>
-  console.log(`invite ${i.id} for ${i.email}, expires ${i.expires_at}\ntoken: ${i.token}\naccept link: ${acceptLink(config.invites.acceptUrl, i.token)}`);
+  console.log(
+    `invite ${i.id} for ${i.email}, expires ${i.expires_at}\ntoken: ${i.token}\naccept link: ${tokenLink(config.invites.acceptUrl, i.token)}`,
+  );
 
-const program = new Command('usermod').description('Users and invites, each flow a Temporal workflow').showHelpAfterError();
+const program = new Command('usermod')
+  .description('Users and invites, each flow a Temporal workflow')
+  .showHelpAfterError();
 
 program
   .command('user')
@@ -54,7 +63,9 @@ program
   .option('--first-name <name>')
   .option('--last-name <name>')
   .action(async (o: { email: string; password: string; firstName?: string; lastName?: string }) => {
-    const { user } = await withClient((ctx) => createUserAccount(ctx, { email: o.email, password: o.password, first_name: o.firstName, last_name: o.lastName }));
+    const { user } = await withClient((ctx) =>
+      createUserAccount(ctx, { email: o.email, password: o.password, first_name: o.firstName, last_name: o.lastName }),
+    );
     console.log(`user ${user.id} created for ${user.email}; log in with POST /auth/user/emailpass`);
   });
 
@@ -79,7 +90,15 @@ invites
     const [rows, count] = await withStore((s) =>
       s.listAndCountInvites({ status: o.status as never, q: o.q }, { limit: Number(o.limit), order: '-created_at' }),
     );
-    console.table(rows.map((i) => ({ id: i.id, email: i.email, status: i.status, expires_at: i.expires_at, delivery: i.delivery_status })));
+    console.table(
+      rows.map((i) => ({
+        id: i.id,
+        email: i.email,
+        status: i.status,
+        expires_at: i.expires_at,
+        delivery: i.delivery_status,
+      })),
+    );
     console.log(`${rows.length} of ${count}`);
   });
 
@@ -87,13 +106,15 @@ invites
   .command('resend <id>')
   .description('new token and expiry for an invite; earlier tokens stop working')
   .action(async (id: string) => {
-    const [invite] = await withClient((ctx) => resendInvites(ctx, [id]));
+    const [invite] = await withClient((ctx) => refreshInviteTokens(ctx, [id]));
     printInvite(invite);
   });
 
 invites
   .command('import <file>')
-  .description('invite every row of a CSV file with an `email` column (and optional JSON `metadata`); prints email,invite_id,token,link')
+  .description(
+    'invite every row of a CSV file with an `email` column (and optional JSON `metadata`); prints email,invite_id,token,link',
+  )
   .option('--concurrency <n>', 'flows at once', '8')
   .action(async (file: string, o: { concurrency: string }) => {
     const text = readFileSync(file, 'utf8');
@@ -101,7 +122,10 @@ invites
     if (rows.length && !('email' in rows[0])) throw invalidData(`${file}: the CSV needs an 'email' column`);
     // Same file, same keys: running the import again returns the first results instead of inviting twice.
     const fileKey = createHash('sha256').update(text).digest('hex').slice(0, 16);
-    const bar = new SingleBar({ format: 'inviting [{bar}] {value}/{total} {failed} failed', stream: process.stderr }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: 'inviting [{bar}] {value}/{total} {failed} failed', stream: process.stderr },
+      Presets.shades_classic,
+    );
     bar.start(rows.length, 0, { failed: 0 });
     const failures: string[] = [];
     const out: string[] = ['email,invite_id,token,link'];
@@ -113,8 +137,10 @@ invites
           const row = rows[n];
           try {
             const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : undefined;
-            const [inv] = await createInvites(ctx, [{ email: row.email, metadata }], { idempotencyKey: `import-${fileKey}-${n}` });
-            out.push([inv.email, inv.id, inv.token, acceptLink(config.invites.acceptUrl, inv.token)].join(','));
+            const [inv] = await createInvites(ctx, [{ email: row.email, metadata }], {
+              idempotencyKey: `import-${fileKey}-${n}`,
+            });
+            out.push([inv.email, inv.id, inv.token, tokenLink(config.invites.acceptUrl, inv.token)].join(','));
           } catch (err) {
             failures.push(`line ${n + 2} (${row.email}): ${(err as Error).message}`);
           }
@@ -138,11 +164,16 @@ users
   .option('--first-name <name>')
   .option('--last-name <name>')
   .action(async (o: { email: string; firstName?: string; lastName?: string }) => {
-    const [user] = await withClient((ctx) => createUsers(ctx, [{ email: o.email, first_name: o.firstName, last_name: o.lastName }]));
+    const [user] = await withClient((ctx) =>
+      createUsers(ctx, [{ email: o.email, first_name: o.firstName, last_name: o.lastName }]),
+    );
     console.log(JSON.stringify(user, null, 2));
   });
 
-program.parseAsync().then(() => process.exit(exitCode), (err: Error) => {
-  console.error(err instanceof UsermodError ? `error (${err.type}): ${err.message}` : `error: ${err.message}`);
-  process.exit(err instanceof UsermodError ? 2 : 1);
-});
+program.parseAsync().then(
+  () => process.exit(exitCode),
+  (err: Error) => {
+    console.error(err instanceof UsermodError ? `error (${err.type}): ${err.message}` : `error: ${err.message}`);
+    process.exit(err instanceof UsermodError ? 2 : 1);
+  },
+);

@@ -8,7 +8,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { conflict, isErrorType, UsermodError } from '../store/errors';
+import { conflict, isErrorType, UsermodError } from '../domain';
 
 /*
  * Idempotency keys that belong to one caller and one request (Stripe's rule).
@@ -48,7 +48,9 @@ export function keyedWorkflowId(secret: string, flow: string, scope: string, key
 
 /** HMAC of a request (or a flow input), under a key derived from the JWT secret (never the secret itself). */
 export function requestFingerprint(secret: string, request: unknown): string {
-  return createHmac('sha256', hmacKey(secret, 'idempotency request fingerprint')).update(canonicalJson(request)).digest('base64url');
+  return createHmac('sha256', hmacKey(secret, 'idempotency request fingerprint'))
+    .update(canonicalJson(request))
+    .digest('base64url');
 }
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
@@ -74,14 +76,19 @@ export async function startOrJoin<H extends WorkflowHandle>(
   client: Client,
   workflowId: string,
   fingerprint: string,
-  start: (policies: { workflowIdConflictPolicy: WorkflowIdConflictPolicy; workflowIdReusePolicy: WorkflowIdReusePolicy; memo: { request: string } }) => Promise<H>,
+  start: (policies: {
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy;
+    workflowIdReusePolicy: WorkflowIdReusePolicy;
+    memo: { request: string };
+  }) => Promise<H>,
 ): Promise<H> {
   // Two rounds at most: find a run undone by an infrastructure failure, then start it again (a
   // concurrent retry of the same key joins that new run instead of starting a third).
   for (let round = 0; round < 3; round++) {
     const handle = await start({
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowIdReusePolicy: round === 0 ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      workflowIdReusePolicy:
+        round === 0 ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       memo: { request: fingerprint },
     }).catch((err) => {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(workflowId) as H;
@@ -107,7 +114,9 @@ export async function startOrJoin<H extends WorkflowHandle>(
         continue;
       default:
         // TERMINATED: stopped by an operator without compensating; not safe to run again blindly.
-        throw conflict('The request with this Idempotency-Key was stopped by an operator; send it again with a new key');
+        throw conflict(
+          'The request with this Idempotency-Key was stopped by an operator; send it again with a new key',
+        );
     }
   }
   throw conflict('The request with this Idempotency-Key keeps failing; send it again later with a new key');

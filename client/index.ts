@@ -9,7 +9,10 @@ export * from './users';
 export * from './invites';
 export * from './emailpass';
 
-export async function connectClient(config: Config, address: string): Promise<UsermodClient & { close(): Promise<void> }> {
+export async function connectClient(
+  config: Config,
+  address: string,
+): Promise<UsermodClient & { close(): Promise<void> }> {
   const connection = await Connection.connect(temporalConnectionOptions(config, address));
   const client = new Client({
     connection,

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client, WorkflowFailedError, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
-import { invalidData, isErrorType, UsermodError } from '../store/errors';
-import { FLOW } from '../workflows/search-attributes';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  FLOW,
+  flowId,
+  invalidData,
+  isErrorType,
+  UsermodError,
+  workflowType,
+  type FlowName,
+  type Flows,
+} from '../domain';
+import type { WorkflowOf } from '../workflows';
 import { IDEMPOTENCY_KEY_PATTERN, keyedWorkflowId, requestFingerprint, startOrJoin } from './idempotency';
 
 export interface UsermodClient {
@@ -24,14 +33,6 @@ export interface RunOptions {
   request?: unknown;
   /** A safe one-line summary shown in the Web UI (never an e-mail address or a secret). */
   summary?: string;
-}
-
-/** What the client itself adds to a run's options: the id(s) the run is about, for its workflow id. */
-interface FlowOptions extends RunOptions {
-  /** Part of the workflow id after the flow's name (an invite or user id), never personal data. */
-  subject?: string;
-  /** Resolve once the run has started (its result is nobody's business: the password-reset request). */
-  startOnly?: boolean;
 }
 
 /**
@@ -58,54 +59,63 @@ export function unwrapFailure(err: unknown): unknown {
 // at once instead of after the gRPC client's own retries (~20 s).
 const START_DEADLINE_MS = 5000;
 
-/** Start a flow (or join the run an idempotency key already started) and wait for its result. */
-export async function runFlow<W extends Workflow>(
+/**
+ * Start a flow by its name (or join the run an idempotency key already started) and wait for its
+ * result. The workflow is `<flow>Workflow`, its `UsermodFlow` search attribute the flow id, and its id
+ * `<flow id>-[<subject>-]<uuid>`, or `<flow id>-k<HMAC of scope and key>` with an idempotency key.
+ */
+export async function runFlow<F extends FlowName>(
   ctx: UsermodClient,
-  workflow: W,
-  /** The flow's name: the `UsermodFlow` search attribute's value and the workflow id's prefix. */
-  flowName: string,
-  args: Parameters<W>,
-  options: FlowOptions = {},
-): Promise<Awaited<ReturnType<W>>> {
+  flow: F,
+  input: Flows[F]['input'],
+  options: RunOptions & {
+    /** Ids the run is about (never an e-mail), part of the workflow id. */
+    subject?: string;
+    /** Resolve once the run has started (its result is nobody's business: the password-reset request). */
+    startOnly?: boolean;
+  } = {},
+): Promise<Flows[F]['result']> {
   const key = options.idempotencyKey;
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw invalidData('Invalid request: Idempotency-Key must be 1-200 characters of letters, digits, . _ : -');
   }
   const start = {
     taskQueue: ctx.taskQueue,
-    args,
-    typedSearchAttributes: [{ key: FLOW, value: flowName }],
+    args: [input] as [Flows[F]['input']],
+    typedSearchAttributes: [{ key: FLOW, value: flowId(flow) }],
     memo: options.summary ? { summary: options.summary } : undefined,
     staticSummary: options.summary,
   };
   const deadline = () => Date.now() + START_DEADLINE_MS;
   try {
-    let handle: WorkflowHandle<W>;
+    let handle: WorkflowHandle<WorkflowOf<F>>;
     if (key === undefined) {
-      const workflowId = [flowName, options.subject, randomUUID()].filter(Boolean).join('-');
+      const workflowId = [flowId(flow), options.subject, randomUUID()].filter((part) => part !== undefined).join('-');
       const opts = {
         ...start,
         workflowId,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      } as unknown as WorkflowStartOptions<W>;
-      handle = await ctx.client.withDeadline(deadline(), () => ctx.client.workflow.start(workflow, opts));
+      } as WorkflowStartOptions<WorkflowOf<F>>;
+      handle = await ctx.client.withDeadline(deadline(), () =>
+        ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), opts),
+      );
     } else {
-      const workflowId = keyedWorkflowId(ctx.jwtSecret, flowName, options.idempotencyScope ?? 'local', key);
-      const fingerprint = requestFingerprint(ctx.jwtSecret, options.request ?? args);
+      const workflowId = keyedWorkflowId(ctx.jwtSecret, flowId(flow), options.idempotencyScope ?? 'local', key);
+      const fingerprint = requestFingerprint(ctx.jwtSecret, options.request ?? input);
       handle = await ctx.client.withDeadline(deadline(), () =>
         startOrJoin(ctx.client, workflowId, fingerprint, (policies) =>
-          ctx.client.workflow.start(workflow, {
+          ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), {
             ...start,
             ...policies,
             workflowId,
             memo: { ...start.memo, ...policies.memo },
-          } as unknown as WorkflowStartOptions<W>),
+          } as WorkflowStartOptions<WorkflowOf<F>>),
         ),
       );
     }
-    if (options.startOnly) return undefined as Awaited<ReturnType<W>>;
-    return (await handle.result()) as Awaited<ReturnType<W>>;
+    if (options.startOnly) return undefined as Flows[F]['result'];
+    return await handle.result();
   } catch (err) {
     throw unwrapFailure(err);
   }

@@ -22,7 +22,8 @@ export class AesGcmCodec implements PayloadCodec {
 
   constructor(private readonly keys: CodecKey[]) {
     if (keys.length === 0) throw new Error('AesGcmCodec needs at least one key');
-    for (const k of keys) if (k.key.length !== 32) throw new Error(`payload key '${k.id}' must be 32 bytes, got ${k.key.length}`);
+    for (const k of keys)
+      if (k.key.length !== 32) throw new Error(`payload key '${k.id}' must be 32 bytes, got ${k.key.length}`);
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 

@@ -20,7 +20,9 @@ const fromJson = (p: JsonPayload): Payload => ({
 });
 
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -45,15 +47,21 @@ export async function buildCodecServer(o: CodecServerOptions): Promise<FastifyIn
   };
 
   for (const op of ['encode', 'decode'] as const) {
-    const handler = async (req: FastifyRequest<{ Params: { token?: string }; Body: { payloads?: JsonPayload[] } }>, reply: import('fastify').FastifyReply) => {
+    const handler = async (
+      req: FastifyRequest<{ Params: { token?: string }; Body: { payloads?: JsonPayload[] } }>,
+      reply: import('fastify').FastifyReply,
+    ) => {
       if (!authorized(req)) return reply.code(401).send({ type: 'unauthorized', message: 'Unauthorized' });
       const payloads = req.body?.payloads;
-      if (!Array.isArray(payloads)) return reply.code(400).send({ type: 'invalid_data', message: "Invalid request: Field 'payloads' is required" });
+      if (!Array.isArray(payloads))
+        return reply.code(400).send({ type: 'invalid_data', message: "Invalid request: Field 'payloads' is required" });
       try {
         const out = await codec[op](payloads.map(fromJson));
         return { payloads: out.map(toJson) };
       } catch (err) {
-        return reply.code(400).send({ type: 'invalid_data', message: `Cannot ${op} payloads: ${(err as Error).message}` });
+        return reply
+          .code(400)
+          .send({ type: 'invalid_data', message: `Cannot ${op} payloads: ${(err as Error).message}` });
       }
     };
     app.post(`/${op}`, handler);

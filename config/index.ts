@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
+import { StartupError } from '../infra/startup-error';
 import { readLocalSecrets, secretsFile, type LocalSecrets } from './secrets';
+import { loadTemporalConnection, type TemporalConnectionSettings } from './temporal';
+
+export type { TemporalConnectionSettings } from './temporal';
 
 /** Everything usermod reads from the environment, in one place (README "Configuration"). */
 export interface Config {
@@ -7,17 +11,9 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
-  temporal: {
-    /** host:port of an existing Temporal frontend; when unset `npm start` runs the dev server. */
-    address?: string;
-    namespace: string;
+  /** Temporal's own settings (config/temporal.ts), plus usermod's task queue and dev-server ports. */
+  temporal: TemporalConnectionSettings & {
     taskQueue: string;
-    apiKey?: string;
-    tls: boolean;
-    tlsCertPath?: string;
-    tlsKeyPath?: string;
-    tlsCaPath?: string;
-    serverName?: string;
     devPort: number;
     uiPort: number;
     cliPath?: string;
@@ -81,14 +77,6 @@ function int(name: string, fallback: number): number {
   return n;
 }
 
-function bool(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
-}
-
 const str = (name: string): string | undefined => process.env[name] || undefined;
 
 export const projectRoot = resolve(__dirname, '..');
@@ -132,7 +120,8 @@ function publicBaseUrl(port: number): string {
   } catch {
     throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got '${raw.slice(0, 80)}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must be http(s), got '${url.protocol}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`PUBLIC_URL must be http(s), got '${url.protocol}'`);
   return raw.replace(/\/+$/, '');
 }
 
@@ -147,15 +136,8 @@ export function loadConfig(): Config {
     dataDir,
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329),
     temporal: {
-      address: str('TEMPORAL_ADDRESS'),
-      namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
+      ...loadTemporalConnection(),
       taskQueue: str('TEMPORAL_TASK_QUEUE') ?? 'usermod',
-      apiKey: str('TEMPORAL_API_KEY'),
-      tls: bool('TEMPORAL_TLS', Boolean(str('TEMPORAL_API_KEY') || str('TEMPORAL_TLS_CERT_PATH'))),
-      tlsCertPath: str('TEMPORAL_TLS_CERT_PATH'),
-      tlsKeyPath: str('TEMPORAL_TLS_KEY_PATH'),
-      tlsCaPath: str('TEMPORAL_TLS_CA_PATH'),
-      serverName: str('TEMPORAL_TLS_SERVER_NAME'),
       devPort: int('TEMPORAL_DEV_PORT', 7233),
       uiPort,
       cliPath: str('TEMPORAL_CLI_PATH'),
@@ -189,8 +171,30 @@ export function loadConfig(): Config {
     codecServer: {
       port: int('CODEC_SERVER_PORT', 8888),
       token: str('CODEC_SERVER_TOKEN') ?? local?.codecServerToken,
-      uiOrigins: (str('CODEC_CORS_ORIGINS') ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`).split(',').map((o) => o.trim()),
+      uiOrigins: (str('CODEC_CORS_ORIGINS') ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`)
+        .split(',')
+        .map((o) => o.trim()),
     },
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
+}
+
+/** The embedded PostgreSQL's URL (devstack/database.ts starts it; its password is in the local secrets file). */
+export const embeddedDatabaseUrl = (port: number, password: string, db: string) =>
+  `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+
+/** Where the application database is while `npm start` runs (for the CLI): DATABASE_URL or the embedded one. */
+export function appDatabaseUrl(config: {
+  databaseUrl?: string;
+  embeddedPgPort: number;
+  embeddedPgPassword?: string;
+}): string {
+  if (config.databaseUrl) return config.databaseUrl;
+  if (!config.embeddedPgPassword) {
+    throw new StartupError(
+      'database',
+      'DATABASE_URL is not set and no embedded PostgreSQL was ever started here (run `npm start`)',
+    );
+  }
+  return embeddedDatabaseUrl(config.embeddedPgPort, config.embeddedPgPassword, 'usermod');
 }

@@ -27,7 +27,11 @@ const options: pino.LoggerOptions = {
   },
   serializers: {
     // Requests are logged by method and path; query tokens are cut and headers are left out.
-    req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url ?? ''), ip: req.ip }),
+    req: (req: { method?: string; url?: string; ip?: string }) => ({
+      method: req.method,
+      url: redactUrl(req.url ?? ''),
+      ip: req.ip,
+    }),
     res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     err: pino.stdSerializers.err,
   },

@@ -1,33 +1,22 @@
-import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { Config } from '../config';
 
-/**
- * Connection options shared by the client and the worker: any Temporal cluster or Temporal Cloud,
- * with mTLS (cert + key) or an API key (which implies TLS).
- */
+/** Connection options shared by the client and the worker: any Temporal cluster or Temporal Cloud. */
 export interface TemporalConnectionOptions {
   address: string;
-  tls?: TLSConfig;
+  tls?: TLSConfig | boolean;
   apiKey?: string;
   metadata?: Record<string, string>;
 }
 
+/** The configured connection (config/temporal.ts) to `address`: the configured one, or a dev server's. */
 export function temporalConnectionOptions(config: Config, address: string): TemporalConnectionOptions {
   const t = config.temporal;
-  const read = (p?: string) => (p ? readFileSync(p) : undefined);
-  const tls = t.tls
-    ? {
-        serverNameOverride: t.serverName,
-        serverRootCACertificate: read(t.tlsCaPath),
-        clientCertPair:
-          t.tlsCertPath && t.tlsKeyPath ? { crt: readFileSync(t.tlsCertPath), key: readFileSync(t.tlsKeyPath) } : undefined,
-      }
-    : undefined;
   return {
     address,
-    tls,
+    tls: t.tls,
     apiKey: t.apiKey,
-    metadata: t.apiKey ? { 'temporal-namespace': t.namespace } : undefined,
+    // API keys are namespace-scoped: Temporal Cloud routes the call by this header.
+    metadata: t.apiKey ? { 'temporal-namespace': t.namespace, ...t.metadata } : t.metadata,
   };
 }

@@ -2,8 +2,8 @@
 import { join, resolve } from 'node:path';
 import { ensureLocalSecrets } from '../config/secrets';
 import { loadConfig, projectRoot } from '../config';
-import { openAppDatabase } from '../infra/database';
-import { migrate } from '../infra/migrate';
+import { openAppDatabase } from '../devstack/database';
+import { migrate } from '../devstack/migrate';
 
 async function main() {
   // Like npm start, a local run without DATABASE_URL uses (and first creates) the embedded database.
@@ -13,7 +13,11 @@ async function main() {
     const result = await migrate(db.url, join(projectRoot, 'prisma', 'migrations'));
     for (const name of result.applied) console.log(`applied   ${name}`);
     for (const name of result.modified) console.warn(`WARNING   ${name} was changed after it was applied`);
-    console.log(result.applied.length ? `${result.applied.length} migration(s) applied` : 'Already in sync, no migration to apply');
+    console.log(
+      result.applied.length
+        ? `${result.applied.length} migration(s) applied`
+        : 'Already in sync, no migration to apply',
+    );
   } finally {
     await db.stop();
   }

@@ -8,7 +8,11 @@ import { projectRoot } from '../config';
 const prisma = join(projectRoot, 'node_modules', '.bin', 'prisma');
 const out = spawnSync(prisma, ['generate'], {
   cwd: projectRoot,
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? '/bin/false',
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  },
   encoding: 'utf8',
 });
 if (out.status !== 0) {

@@ -8,8 +8,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../config';
-import { freePort } from '../infra/free-port';
-import { isAlive, portIsFree, waitForExit } from '../infra/processes';
+import { freePort } from '../devstack/free-port';
+import { isAlive, portIsFree, waitForExit } from '../devstack/processes';
 
 const ADMIN = { email: 'smoke-admin@example.com', password: 'smoke admin password 1' };
 const INVITEE = { email: 'smoke-invitee@example.com', password: 'smoke invitee password 1' };
@@ -78,7 +78,10 @@ async function journey(api: string, dataDir: string) {
   let link: string | undefined;
   for (let i = 0; i < 100 && !link; i++) {
     if (existsSync(outbox)) {
-      const mails = readFileSync(outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const mails = readFileSync(outbox, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       link = mails
         .filter((m) => m.to === INVITEE.email)
         .map((m) => /https?:\/\/\S+/.exec(m.text)?.[0])
@@ -89,7 +92,10 @@ async function journey(api: string, dataDir: string) {
   check(link, 'the invite mail reaches the mailbox');
   check(link.startsWith(`${api}/app/invite?token=`), `the mailed link points at this server (${link.split('?')[0]})`);
   const token = new URL(link).searchParams.get('token')!;
-  const accepted = await json('POST', `${api}/admin/invites/accept?token=${encodeURIComponent(token)}`, { password: INVITEE.password, first_name: 'Smoke' });
+  const accepted = await json('POST', `${api}/admin/invites/accept?token=${encodeURIComponent(token)}`, {
+    password: INVITEE.password,
+    first_name: 'Smoke',
+  });
   check(accepted.status === 200 && accepted.body.user.email === INVITEE.email, `accept: ${JSON.stringify(accepted)}`);
   const invitee = await json('POST', `${api}/auth/user/emailpass`, INVITEE);
   check(invitee.status === 200 && invitee.body.token, `invitee login: ${invitee.status}`);
@@ -99,10 +105,16 @@ async function journey(api: string, dataDir: string) {
 
 /** Stop with `signal` (to the group: Ctrl-C; or to npm alone: SIGTERM) and check nothing is left. */
 async function stopAndCheck(stack: Stack, dataDir: string, signal: NodeJS.Signals, toGroup: boolean) {
-  const run = JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')) as { pid: number; children: { pid: number }[] };
+  const run = JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')) as {
+    pid: number;
+    children: { pid: number }[];
+  };
   const pids = [run.pid, ...run.children.map((c) => c.pid)];
   const started = Date.now();
-  check(stack.child.exitCode === null && stack.child.signalCode === null, `npm start ended by itself (${stack.child.exitCode ?? stack.child.signalCode}):\n${stack.output().slice(-3000)}`);
+  check(
+    stack.child.exitCode === null && stack.child.signalCode === null,
+    `npm start ended by itself (${stack.child.exitCode ?? stack.child.signalCode}):\n${stack.output().slice(-3000)}`,
+  );
   process.kill(toGroup ? -stack.child.pid! : stack.child.pid!, signal);
   const code = await new Promise<number | null>((resolve) => {
     if (stack.child.exitCode !== null) return resolve(stack.child.exitCode);
@@ -116,7 +128,9 @@ async function stopAndCheck(stack: Stack, dataDir: string, signal: NodeJS.Signal
   check(code === 0, `${signal}: exit code ${code} after ${seconds} s:\n${stack.output().slice(-3000)}`);
   for (const pid of pids) check(await waitForExit(pid, 2000), `${signal}: process ${pid} is still running`);
   for (const port of stack.ports) check(await portIsFree(port), `${signal}: port ${port} is still taken`);
-  console.log(`smoke: ${signal}${toGroup ? ' (process group)' : ' (npm only)'} stopped everything in ${seconds.toFixed(1)} s`);
+  console.log(
+    `smoke: ${signal}${toGroup ? ' (process group)' : ' (npm only)'} stopped everything in ${seconds.toFixed(1)} s`,
+  );
 }
 
 async function main() {
@@ -149,11 +163,17 @@ async function main() {
     // kill -9 of npm (and of the node it started) leaves the dev server and PostgreSQL running.
     stack = await startStack(dataDir, ports);
     await waitReady(stack, api, 120_000);
-    const run = JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')) as { pid: number; children: { pid: number }[] };
+    const run = JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')) as {
+      pid: number;
+      children: { pid: number }[];
+    };
     process.kill(stack.child.pid!, 'SIGKILL');
     process.kill(run.pid, 'SIGKILL');
     await waitForExit(run.pid, 5000);
-    check(run.children.some((c) => isAlive(c.pid)), 'kill -9 leaves children behind (the case under test)');
+    check(
+      run.children.some((c) => isAlive(c.pid)),
+      'kill -9 leaves children behind (the case under test)',
+    );
     stack = await startStack(dataDir, ports);
     await waitReady(stack, api, 120_000);
     check(/stopping the (temporal|postgres)/.test(stack.output()), 'the next start says it stopped the leftovers');

@@ -7,13 +7,13 @@ import { join, resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, projectRoot, type Config } from '../config';
 import { ensureLocalSecrets } from '../config/secrets';
-import { openAppDatabase } from '../infra/database';
+import { openAppDatabase } from '../devstack/database';
 import { logger } from '../infra/logger';
-import { migrate } from '../infra/migrate';
-import { commandOf, isAlive, parentOf, portHolder, portIsFree, terminate } from '../infra/processes';
+import { migrate } from '../devstack/migrate';
+import { commandOf, isAlive, parentOf, portHolder, portIsFree, terminate } from '../devstack/processes';
 import { StartupError } from '../infra/startup-error';
-import { ensureTemporalCli } from '../infra/temporal-cli';
-import { startDevServer, waitForTemporal } from '../infra/temporal-server';
+import { ensureTemporalCli } from '../devstack/temporal-cli';
+import { startDevServer, waitForTemporal } from '../devstack/temporal-server';
 import { parseCodecKeys } from '../codec/aes-gcm-codec';
 import { buildCodecServer } from '../codec/server';
 import { runWorker } from '../worker/main';
@@ -48,7 +48,10 @@ async function stopLeftovers(config: Config) {
   }
   if (run.pid !== process.pid && isAlive(run.pid) && /scripts\/start/.test(commandOf(run.pid))) {
     if (!orphaned(run.pid)) {
-      throw new StartupError('npm start', `usermod is already running from this folder (pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
+      throw new StartupError(
+        'npm start',
+        `usermod is already running from this folder (pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`,
+      );
     }
     logger.warn(`stopping a previous usermod (pid ${run.pid}) whose npm process was killed`);
     await terminate(run.pid, 30_000);
@@ -77,17 +80,25 @@ async function checkPorts(config: Config) {
     [config.api.port, 'PORT'],
     [config.codecServer.port, 'CODEC_SERVER_PORT'],
   ];
-  if (!config.temporal.address) ports.push([config.temporal.devPort, 'TEMPORAL_DEV_PORT'], [config.temporal.uiPort, 'TEMPORAL_UI_PORT']);
+  if (!config.temporal.address)
+    ports.push([config.temporal.devPort, 'TEMPORAL_DEV_PORT'], [config.temporal.uiPort, 'TEMPORAL_UI_PORT']);
   if (!config.databaseUrl) ports.push([config.embeddedPgPort, 'EMBEDDED_PG_PORT']);
   for (const [port, variable] of ports) {
     if (await portIsFree(port)) continue;
     const holder = portHolder(port);
     const who = holder ? `pid ${holder.pid} (${holder.command})` : 'another process';
-    throw new StartupError('ports', `port ${port} (${variable}) is already in use by ${who}: stop it or set ${variable} to a free port`);
+    throw new StartupError(
+      'ports',
+      `port ${port} (${variable}) is already in use by ${who}: stop it or set ${variable} to a free port`,
+    );
   }
 }
 
-async function waitUntilReady(health: () => Promise<Record<string, boolean>>, timeoutMs: number, failed: () => Error | undefined) {
+async function waitUntilReady(
+  health: () => Promise<Record<string, boolean>>,
+  timeoutMs: number,
+  failed: () => Error | undefined,
+) {
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, boolean> = {};
   while (Date.now() < deadline) {
@@ -145,7 +156,9 @@ async function main() {
   process.on('SIGHUP', () => onSignal('SIGHUP'));
 
   // A signal during start-up abandons the start: whatever already runs is stopped by the `finally`.
-  const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Stopped())));
+  const aborted = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener('abort', () => reject(new Stopped())),
+  );
   aborted.catch(() => undefined);
   const step = <T>(p: Promise<T>) => Promise.race([p, aborted]);
 
@@ -158,70 +171,90 @@ async function main() {
 
     // The codec server lets the Web UI show decrypted payloads (browser → this server, never Temporal).
     const codecToken = config.codecServer.token!;
-    const codec = await buildCodecServer({ keys: parseCodecKeys(config.payloadKeys), token: codecToken, uiOrigins: config.codecServer.uiOrigins });
+    const codec = await buildCodecServer({
+      keys: parseCodecKeys(config.payloadKeys),
+      token: codecToken,
+      uiOrigins: config.codecServer.uiOrigins,
+    });
     await codec.listen({ host: '127.0.0.1', port: config.codecServer.port }).catch((err: Error) => {
-      throw new StartupError('codec server', `cannot listen on port ${config.codecServer.port} (CODEC_SERVER_PORT): ${err.message}`);
+      throw new StartupError(
+        'codec server',
+        `cannot listen on port ${config.codecServer.port} (CODEC_SERVER_PORT): ${err.message}`,
+      );
     });
     stops.push(() => codec.close());
     const codecUrl = `http://localhost:${config.codecServer.port}/${codecToken}`;
 
     let temporalAddress = config.temporal.address;
     let uiUrl: string | undefined;
-    const started = await step(Promise.allSettled([
-      (async () => {
-        const db = await openAppDatabase(config);
-        stops.push(db.stop);
-        if (db.pid) run.children.push({ pid: db.pid, what: 'postgres' });
-        record(config, run);
-        return db;
-      })(),
-      (async () => {
-        if (temporalAddress) {
-          await waitForTemporal(temporalAddress, 10_000).catch((err: Error) => {
-            throw new StartupError('Temporal', `cannot reach TEMPORAL_ADDRESS=${temporalAddress}: ${err.message}`);
+    const started = await step(
+      Promise.allSettled([
+        (async () => {
+          const db = await openAppDatabase(config);
+          stops.push(db.stop);
+          if (db.pid) run.children.push({ pid: db.pid, what: 'postgres' });
+          record(config, run);
+          return db;
+        })(),
+        (async () => {
+          if (temporalAddress) {
+            await waitForTemporal(temporalAddress, 10_000).catch((err: Error) => {
+              throw new StartupError('Temporal', `cannot reach TEMPORAL_ADDRESS=${temporalAddress}: ${err.message}`);
+            });
+            return;
+          }
+          const cliPath = await ensureTemporalCli((l) => logger.info(l)).catch((err: Error) => {
+            throw new StartupError('Temporal CLI', err.message);
           });
-          return;
-        }
-        const cliPath = await ensureTemporalCli((l) => logger.info(l)).catch((err: Error) => {
-          throw new StartupError('Temporal CLI', err.message);
-        });
-        const server = await startDevServer({
-          cliPath,
-          port: config.temporal.devPort,
-          uiPort: config.temporal.uiPort,
-          dbFile: join(config.dataDir, 'temporal.sqlite'),
-          namespace: config.temporal.namespace,
-          codecEndpoint: codecUrl,
-          inheritOutput: true,
-        });
-        stops.push(server.stop);
-        run.children.push({ pid: server.pid, what: 'temporal' });
-        record(config, run);
-        temporalAddress = server.address;
-        uiUrl = server.uiUrl;
-      })(),
-    ]));
+          const server = await startDevServer({
+            cliPath,
+            port: config.temporal.devPort,
+            uiPort: config.temporal.uiPort,
+            dbFile: join(config.dataDir, 'temporal.sqlite'),
+            namespace: config.temporal.namespace,
+            codecEndpoint: codecUrl,
+            inheritOutput: true,
+          });
+          stops.push(server.stop);
+          run.children.push({ pid: server.pid, what: 'temporal' });
+          record(config, run);
+          temporalAddress = server.address;
+          uiUrl = server.uiUrl;
+        })(),
+      ]),
+    );
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) throw failure.reason;
     const db = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof openAppDatabase>>>).value;
 
-    const migrated = await step(migrate(db.url, join(projectRoot, 'prisma', 'migrations')).catch((err: Error) => {
-      throw new StartupError('migrations', err.message);
-    }));
+    const migrated = await step(
+      migrate(db.url, join(projectRoot, 'prisma', 'migrations')).catch((err: Error) => {
+        throw new StartupError('migrations', err.message);
+      }),
+    );
     if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'migrations applied');
 
     let workerError: Error | undefined;
-    const worker = runWorker({ databaseUrl: db.url, temporalAddress: temporalAddress!, signal: abort.signal }).catch((err: Error) => {
-      workerError = new StartupError('worker', err.message);
-    });
+    const worker = runWorker({ databaseUrl: db.url, temporalAddress: temporalAddress!, signal: abort.signal }).catch(
+      (err: Error) => {
+        workerError = new StartupError('worker', err.message);
+      },
+    );
     stops.push(async () => {
       abort.abort();
       await worker;
     });
     const api = await step(startApi({ config, databaseUrl: db.url, temporalAddress: temporalAddress! }));
     stops.push(api.close);
-    const workerDied = worker.then(() => Promise.reject(workerError ?? new StartupError('worker', 'stopped during start-up')));
-    await step(Promise.race([withTimeout(api.seedAdmin(), 60_000, 'first admin', 'not created within 60 s (ADMIN_EMAIL)'), workerDied]));
+    const workerDied = worker.then(() =>
+      Promise.reject(workerError ?? new StartupError('worker', 'stopped during start-up')),
+    );
+    await step(
+      Promise.race([
+        withTimeout(api.seedAdmin(), 60_000, 'first admin', 'not created within 60 s (ADMIN_EMAIL)'),
+        workerDied,
+      ]),
+    );
     await step(waitUntilReady(api.health, 60_000, () => workerError));
 
     const dataNote = db.embedded ? `embedded PostgreSQL 15 in ${db.dataDir}` : 'DATABASE_URL';
@@ -251,7 +284,8 @@ main().then(
   () => process.exit(0),
   (err: Error) => {
     if (err instanceof Stopped) process.exit(0);
-    const line = err instanceof StartupError || err instanceof ConfigError ? err.message : `${err.message ?? err}`.split('\n')[0];
+    const line =
+      err instanceof StartupError || err instanceof ConfigError ? err.message : `${err.message ?? err}`.split('\n')[0];
     process.stderr.write(`usermod failed to start: ${line}\n`);
     if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${err.stack}\n`);
     process.exit(1);

@@ -1,5 +1,5 @@
-// Finds or builds the pinned Temporal CLI (see infra/temporal-cli.ts) and prints its path.
-import { ensureTemporalCli } from '../infra/temporal-cli';
+// Finds or builds the pinned Temporal CLI (see devstack/temporal-cli.ts) and prints its path.
+import { ensureTemporalCli } from '../devstack/temporal-cli';
 
 ensureTemporalCli((line) => console.error(line))
   .then((path) => console.error(`Temporal CLI: ${path}`))

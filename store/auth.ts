@@ -1,19 +1,16 @@
+import {
+  EMAILPASS,
+  invalidData,
+  normalizeEmail,
+  notFound,
+  type AuthIdentityDTO,
+  type EmailpassLogin,
+  type IdentitySnapshot,
+  type NewEmailpassIdentity,
+  type PasswordState,
+} from '../domain';
 import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
-import { invalidData, notFound } from './errors';
-import { normalizeEmail } from './validation';
-
-export const EMAILPASS = 'emailpass';
-
-/** An auth identity with its emailpass login; never the password hash. */
-export interface AuthIdentityDTO {
-  id: string;
-  user_id: string | null;
-  /** Medusa's shape: `{ user_id }` once linked. */
-  app_metadata: Record<string, unknown>;
-  updated_at: string;
-  provider_identities: { id: string; provider: string; entity_id: string }[];
-}
 
 type Row = {
   id: string;
@@ -32,29 +29,18 @@ const toDTO = (r: Row): AuthIdentityDTO => ({
 
 const include = { provider_identities: { select: { id: true, provider: true, entity_id: true } } } as const;
 
-/** A login exactly as stored (password hash included): what a compensation needs to recreate it. */
-export interface IdentitySnapshot {
-  id: string;
-  user_id: string | null;
-  app_metadata: unknown;
-  created_at: string;
-  updated_at: string;
-  providers: {
-    id: string;
-    provider: string;
-    entity_id: string;
-    password_hash: string | null;
-    user_metadata: unknown;
-    provider_metadata: unknown;
-    created_at: string;
-    updated_at: string;
-  }[];
-}
-
 export function authStore(prisma: PrismaClient) {
+  async function retrieveAuthIdentity(id: string): Promise<AuthIdentityDTO> {
+    const r = await prisma.authIdentity.findUnique({ where: { id }, include });
+    if (!r) throw notFound(`AuthIdentity with id "${id}" not found`);
+    return toDTO(r);
+  }
+
   return {
+    // Forward steps, each followed by the compensation that undoes it, then the reads.
+
     /** Idempotent per id: a retried create returns the identity its first attempt made. */
-    async createEmailpassIdentity(input: { id: string; providerIdentityId: string; email: string; passwordHash: string }): Promise<AuthIdentityDTO> {
+    async createEmailpassIdentity(input: NewEmailpassIdentity): Promise<AuthIdentityDTO> {
       const existing = await prisma.authIdentity.findUnique({ where: { id: input.id }, include });
       if (existing) return toDTO(existing);
       try {
@@ -62,20 +48,70 @@ export function authStore(prisma: PrismaClient) {
           data: {
             id: input.id,
             provider_identities: {
-              create: { id: input.providerIdentityId, provider: EMAILPASS, entity_id: normalizeEmail(input.email), password_hash: input.passwordHash },
+              create: {
+                id: input.providerIdentityId,
+                provider: EMAILPASS,
+                entity_id: normalizeEmail(input.email),
+                password_hash: input.passwordHash,
+              },
             },
           },
           include,
         });
         return toDTO(created);
       } catch (err) {
-        if (violatedConstraint(err) === 'provider_identity_provider_entity_id_key') throw invalidData('Identity with email already exists');
+        if (violatedConstraint(err) === 'provider_identity_provider_entity_id_key')
+          throw invalidData('Identity with email already exists');
         throw err;
       }
     },
 
+    /** Undoes createEmailpassIdentity: removes the identity and (cascade) its provider identities. */
+    async deleteAuthIdentity(id: string): Promise<void> {
+      await prisma.authIdentity.deleteMany({ where: { id } });
+    },
+
+    /**
+     * An identity the caller registered before accepting: it must be unlinked and its e-mail must be
+     * the invite's (Medusa binds neither).
+     */
+    async checkIdentityForAccept(authIdentityId: string, email: string): Promise<AuthIdentityDTO> {
+      const identity = await retrieveAuthIdentity(authIdentityId);
+      if (identity.user_id) throw invalidData('The identity is already linked to a user and cannot accept an invite');
+      const login = identity.provider_identities.find((p) => p.provider === EMAILPASS);
+      if (!login || login.entity_id !== normalizeEmail(email)) {
+        throw invalidData('The identity was registered with a different email than the one the invite was sent to');
+      }
+      return identity;
+    },
+
+    /** Links an identity to a user; refused when it is linked to someone else. Idempotent. */
+    async linkIdentity(authIdentityId: string, userId: string): Promise<void> {
+      const { count } = await prisma.authIdentity.updateMany({
+        where: { id: authIdentityId, OR: [{ user_id: null }, { user_id: userId }] },
+        data: { user_id: userId },
+      });
+      if (count === 0) {
+        const exists = await prisma.authIdentity.findUnique({ where: { id: authIdentityId } });
+        if (!exists) throw notFound(`AuthIdentity with id "${authIdentityId}" not found`);
+        throw invalidData('The identity is already linked to another user');
+      }
+    },
+
+    /** Undoes linkIdentity: only undoes this very link (and puts back updated_at when known). */
+    async unlinkIdentity(authIdentityId: string, userId: string, previousUpdatedAt?: string): Promise<void> {
+      await prisma.authIdentity.updateMany({
+        where: { id: authIdentityId, user_id: userId },
+        data: { user_id: null, ...(previousUpdatedAt ? { updated_at: new Date(previousUpdatedAt) } : {}) },
+      });
+    },
+
     async identitySnapshots(userId: string): Promise<IdentitySnapshot[]> {
-      const rows = await prisma.authIdentity.findMany({ where: { user_id: userId }, include: { provider_identities: true }, orderBy: { id: 'asc' } });
+      const rows = await prisma.authIdentity.findMany({
+        where: { user_id: userId },
+        include: { provider_identities: true },
+        orderBy: { id: 'asc' },
+      });
       return rows.map((r) => ({
         id: r.id,
         user_id: r.user_id,
@@ -95,7 +131,11 @@ export function authStore(prisma: PrismaClient) {
       }));
     },
 
-    /** Compensation of deleteAuthIdentities: recreate the logins exactly; idempotent. */
+    async deleteAuthIdentities(ids: string[]): Promise<void> {
+      await prisma.authIdentity.deleteMany({ where: { id: { in: ids } } });
+    },
+
+    /** Undoes deleteAuthIdentities: recreate the logins exactly; idempotent. */
     async recreateIdentities(snapshots: IdentitySnapshot[]): Promise<void> {
       const json = (v: unknown) => (v ?? undefined) as Prisma.InputJsonValue | undefined;
       for (const s of snapshots) {
@@ -124,28 +164,13 @@ export function authStore(prisma: PrismaClient) {
       }
     },
 
-    async deleteAuthIdentities(ids: string[]): Promise<void> {
-      await prisma.authIdentity.deleteMany({ where: { id: { in: ids } } });
-    },
-
-    /** Removes an identity and (cascade) its provider identities. */
-    async deleteAuthIdentity(id: string): Promise<void> {
-      await prisma.authIdentity.deleteMany({ where: { id } });
-    },
-
-    async retrieveAuthIdentity(id: string): Promise<AuthIdentityDTO> {
-      const r = await prisma.authIdentity.findUnique({ where: { id }, include });
-      if (!r) throw notFound(`AuthIdentity with id "${id}" not found`);
-      return toDTO(r);
-    },
-
-    /** The emailpass login for an e-mail, with its hash (for password checks only). */
-    async findEmailpassLogin(email: string): Promise<{ authIdentityId: string; userId: string | null; passwordHash: string | null } | undefined> {
+    /** The current password of a login, what a failed password update puts back. */
+    async passwordState(email: string): Promise<PasswordState> {
       const p = await prisma.providerIdentity.findUnique({
         where: { provider_entity_id: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
-        include: { auth_identity: true },
       });
-      return p ? { authIdentityId: p.auth_identity_id, userId: p.auth_identity.user_id, passwordHash: p.password_hash } : undefined;
+      if (!p?.password_hash) throw notFound(`ProviderIdentity with entity_id "${normalizeEmail(email)}" not found`);
+      return { email: p.entity_id, passwordHash: p.password_hash, updated_at: p.updated_at.toISOString() };
     },
 
     async updateEmailpassPassword(email: string, passwordHash: string): Promise<void> {
@@ -156,25 +181,25 @@ export function authStore(prisma: PrismaClient) {
       if (count === 0) throw notFound(`ProviderIdentity with entity_id "${normalizeEmail(email)}" not found`);
     },
 
-    /** Links an identity to a user; refused when it is linked to someone else. Idempotent. */
-    async linkIdentity(authIdentityId: string, userId: string): Promise<void> {
-      const { count } = await prisma.authIdentity.updateMany({
-        where: { id: authIdentityId, OR: [{ user_id: null }, { user_id: userId }] },
-        data: { user_id: userId },
+    /** Undoes updateEmailpassPassword: the previous hash and updated_at, exactly. */
+    async restorePassword(state: PasswordState): Promise<void> {
+      await prisma.providerIdentity.updateMany({
+        where: { provider: EMAILPASS, entity_id: state.email },
+        data: { password_hash: state.passwordHash, updated_at: new Date(state.updated_at) },
       });
-      if (count === 0) {
-        const exists = await prisma.authIdentity.findUnique({ where: { id: authIdentityId } });
-        if (!exists) throw notFound(`AuthIdentity with id "${authIdentityId}" not found`);
-        throw invalidData('The identity is already linked to another user');
-      }
     },
 
-    /** Compensation of linkIdentity: only undoes this very link (and puts back updated_at when known). */
-    async unlinkIdentity(authIdentityId: string, userId: string, previousUpdatedAt?: string): Promise<void> {
-      await prisma.authIdentity.updateMany({
-        where: { id: authIdentityId, user_id: userId },
-        data: { user_id: null, ...(previousUpdatedAt ? { updated_at: new Date(previousUpdatedAt) } : {}) },
+    retrieveAuthIdentity,
+
+    /** The emailpass login for an e-mail, with its hash (for password checks only). */
+    async findEmailpassLogin(email: string): Promise<EmailpassLogin | undefined> {
+      const p = await prisma.providerIdentity.findUnique({
+        where: { provider_entity_id: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
+        include: { auth_identity: true },
       });
+      return p
+        ? { authIdentityId: p.auth_identity_id, userId: p.auth_identity.user_id, passwordHash: p.password_hash }
+        : undefined;
     },
   };
 }

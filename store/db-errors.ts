@@ -12,10 +12,28 @@ function adapterCause(err: unknown): AdapterCause | undefined {
 }
 
 // Prisma's own codes for values that do not fit: too long, out of range, wrong format, not null...
-const DATA_CODES = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2011', 'P2012', 'P2019', 'P2020', 'P2023', 'P2033', 'P2039']);
+const DATA_CODES = new Set([
+  'P2000',
+  'P2005',
+  'P2006',
+  'P2007',
+  'P2011',
+  'P2012',
+  'P2019',
+  'P2020',
+  'P2023',
+  'P2033',
+  'P2039',
+]);
 // Prisma's codes for a database it cannot reach, or a pool that had no connection to give.
 const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1011', 'P1017', 'P2024', 'P2037']);
-const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
+const UNREACHABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionAlreadyClosed',
+]);
 
 /**
  * True when PostgreSQL refused the data itself: SQLSTATE class 22 (NUL characters, bad encoding,
@@ -40,7 +58,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     return UNREACHABLE_CODES.has(err.code) || (kind !== undefined && UNREACHABLE_KINDS.has(kind));
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01' || code === '57P03';
+  return (
+    code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01' || code === '57P03'
+  );
 }
 
 /**
@@ -50,5 +70,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function dataErrorMessage(err: unknown): string {
   const cause = adapterCause(err);
   const reason = cause?.originalMessage ?? cause?.message;
-  return reason ? `Invalid data: the database refused a value (${reason.slice(0, 120)})` : 'Invalid data: a value has a type or form the database cannot store';
+  return reason
+    ? `Invalid data: the database refused a value (${reason.slice(0, 120)})`
+    : 'Invalid data: a value has a type or form the database cannot store';
 }

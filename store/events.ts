@@ -1,16 +1,5 @@
+import type { EventDTO, EventInput } from '../domain';
 import type { PrismaClient, Prisma } from './prisma';
-
-export interface EventInput {
-  /** Decided by the workflow, so a retried write records each event once. */
-  id: string;
-  name: string;
-  payload: Record<string, unknown>;
-}
-
-export interface EventDTO extends EventInput {
-  created_at: string;
-  published_at: string | null;
-}
 
 export function eventStore(prisma: PrismaClient) {
   return {
@@ -20,6 +9,11 @@ export function eventStore(prisma: PrismaClient) {
         data: events.map((e) => ({ id: e.id, name: e.name, payload: e.payload as Prisma.InputJsonValue })),
         skipDuplicates: true,
       });
+    },
+
+    /** Undoes recordEvents: exactly these events (their ids were fixed by the workflow). */
+    async deleteEvents(ids: string[]): Promise<void> {
+      await prisma.event.deleteMany({ where: { id: { in: ids } } });
     },
 
     async listEvents(filters: { name?: string; unpublished?: boolean } = {}): Promise<EventDTO[]> {

@@ -5,11 +5,6 @@ import { inviteStore } from './invites';
 import type { PrismaClient } from './prisma';
 import { userStore } from './users';
 
-export * from './errors';
-export type { UserDTO, CreateUserInput, UpdateUserInput, UserFilters } from './users';
-export type { InviteDTO, InviteFilters, InviteStatus, InviteTokenState, InviteRowState, CreateInviteInput } from './invites';
-export type { AuthIdentityDTO } from './auth';
-export type { EventInput, EventDTO } from './events';
 export type { ListConfig } from './list-options';
 
 /** The one Prisma-backed store every activity and read path goes through. */

@@ -1,70 +1,46 @@
 import { z } from 'zod';
-import { sameHash } from '../auth/invite-token';
+import {
+  conflict,
+  INVITE_STATUSES,
+  invalidData,
+  normalizeEmail,
+  notFound,
+  sameHash,
+  unauthorized,
+  type CreateInviteInput,
+  type DeliveryStatus,
+  type InviteDTO,
+  type InviteFilters,
+  type InviteRowState,
+  type InviteStatus,
+  type InviteTokenState,
+  type InviteTokenUpdate,
+  type InviteUpdate,
+} from '../domain';
 import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
-import { conflict, invalidData, notFound, unauthorized } from './errors';
-import { asArray, ListConfig, pagingArgs } from './list-options';
-import { email, metadata, normalizeEmail, parse } from './validation';
+import { asArray, type ListConfig, pagingArgs } from './list-options';
+import { matches, metadata, newInvite, parse } from '../domain/validation';
 
-export type InviteStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
-export const INVITE_STATUSES: readonly InviteStatus[] = ['pending', 'accepted', 'expired', 'revoked'];
+const createInviteSchema = matches<CreateInviteInput>()(
+  newInvite.extend({
+    id: z.string().regex(/^invite_[0-9A-Z]{26}$/, 'must be invite_<ULID>'),
+    token_hash: z.string().regex(/^[0-9a-f]{64}$/),
+    expires_at: z.union([z.string(), z.date()]).pipe(z.coerce.date()),
+  }),
+);
 
-/** An invite as callers see it: never the token, never its hash. */
-export interface InviteDTO {
-  id: string;
-  email: string;
-  status: InviteStatus;
-  accepted: boolean;
-  accepted_at: string | null;
-  expires_at: string;
-  delivery_status: 'pending' | 'sent' | 'failed' | null;
-  metadata: Record<string, unknown> | null;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
-/** What a resend must put back if its flow fails: the previous token hash and expiry. */
-export interface InviteTokenState {
-  id: string;
-  token_hash: string;
-  expires_at: string;
-  status: InviteStatus;
-  updated_at: string;
-}
-
-/** What a revoke must put back if its flow fails. */
-export interface InviteRowState {
-  id: string;
-  updated_at: string;
-}
-
-const createInviteSchema = z.strictObject({
-  id: z.string().regex(/^invite_[0-9A-Z]{26}$/, 'must be invite_<ULID>'),
-  email,
-  metadata,
-  token_hash: z.string().regex(/^[0-9a-f]{64}$/),
-  expires_at: z.coerce.date(),
-});
-export type CreateInviteInput = z.input<typeof createInviteSchema>;
-
-const updateInviteSchema = z.strictObject({ id: z.string().min(1), metadata });
-export type UpdateInviteInput = z.input<typeof updateInviteSchema>;
-
-export interface InviteFilters {
-  id?: string | string[];
-  email?: string | string[];
-  q?: string;
-  status?: InviteStatus | InviteStatus[];
-  expires_at?: { gt?: string | Date; gte?: string | Date; lt?: string | Date; lte?: string | Date };
-}
+const updateInviteSchema = matches<InviteUpdate>()(z.strictObject({ id: z.string().min(1), metadata }));
 
 export const INVITE_SORTABLE = ['id', 'email', 'status', 'expires_at', 'created_at', 'updated_at'] as const;
 
 type InviteRow = Prisma.InviteGetPayload<object>;
 
 /** A pending invite whose expiry has passed is expired, whether or not the expiry job has run yet. */
-export function effectiveStatus(i: Pick<InviteRow, 'status' | 'expires_at' | 'deleted_at'>, now = new Date()): InviteStatus {
+export function effectiveStatus(
+  i: Pick<InviteRow, 'status' | 'expires_at' | 'deleted_at'>,
+  now = new Date(),
+): InviteStatus {
   if (i.deleted_at) return 'revoked';
   if (i.status === 'pending' && i.expires_at <= now) return 'expired';
   return i.status;
@@ -104,7 +80,8 @@ export function inviteStore(prisma: PrismaClient) {
     const emails = asArray(filters.email)?.map(normalizeEmail);
     const statuses = asArray(filters.status);
     for (const s of statuses ?? []) {
-      if (!INVITE_STATUSES.includes(s)) throw invalidData(`Invalid status '${s}'; expected one of: ${INVITE_STATUSES.join(', ')}`);
+      if (!INVITE_STATUSES.includes(s))
+        throw invalidData(`Invalid status '${s}'; expected one of: ${INVITE_STATUSES.join(', ')}`);
     }
     const q = filters.q?.trim();
     const and: Prisma.InviteWhereInput[] = [];
@@ -123,9 +100,12 @@ export function inviteStore(prisma: PrismaClient) {
     if (!i) return notFound(`Invite with id: ${id} was not found`);
     if (i.deleted_at) return unauthorized('The invite has been revoked');
     if (i.accepted) {
-      return i.accepted_by === acceptingRun ? undefined : unauthorized('The invite has already been accepted or is being accepted');
+      return i.accepted_by === acceptingRun
+        ? undefined
+        : unauthorized('The invite has already been accepted or is being accepted');
     }
-    if (!sameHash(i.token_hash, tokenHash)) return unauthorized('The invite token is no longer valid: a newer one was sent');
+    if (!sameHash(i.token_hash, tokenHash))
+      return unauthorized('The invite token is no longer valid: a newer one was sent');
     if (i.expires_at <= new Date() || i.status === 'expired') return unauthorized('The invite has expired');
     return undefined;
   }
@@ -136,27 +116,42 @@ export function inviteStore(prisma: PrismaClient) {
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw invalidData(`The following invites do not exist: ${missing.join(', ')}`);
     const accepted = rows.filter((r) => r.accepted);
-    if (accepted.length) throw invalidData(`The following invites are already accepted: ${accepted.map((r) => r.id).join(', ')}`);
+    if (accepted.length)
+      throw invalidData(`The following invites are already accepted: ${accepted.map((r) => r.id).join(', ')}`);
     return ids.map((id) => {
       const r = rows.find((x) => x.id === id)!;
-      return { id, token_hash: r.token_hash, expires_at: r.expires_at.toISOString(), status: r.status, updated_at: r.updated_at.toISOString() };
+      return {
+        id,
+        token_hash: r.token_hash,
+        expires_at: r.expires_at.toISOString(),
+        status: r.status,
+        updated_at: r.updated_at.toISOString(),
+      };
     });
   }
 
   return {
-    inviteTokenStates,
+    // Forward steps, each followed by the compensation that undoes it, then the reads.
 
     /** One live invite per e-mail; no invite for an e-mail that already has a live user. */
     async createInvites(data: CreateInviteInput[]): Promise<InviteDTO[]> {
       const rows = data.map((d) => parse(createInviteSchema, d, 'invite'));
+      // Idempotent: ids come from the workflow, so a retry after a committed attempt finds its own rows.
+      const mine = await prisma.invite.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+      if (mine.length === rows.length) return rows.map((r) => toInviteDTO(mine.find((i) => i.id === r.id)!));
       const emails = rows.map((r) => r.email);
-      const users = await prisma.user.findMany({ where: { email: { in: emails }, deleted_at: null }, select: { email: true } });
+      const users = await prisma.user.findMany({
+        where: { email: { in: emails }, deleted_at: null },
+        select: { email: true },
+      });
       if (users.length) {
         throw invalidData(`User account for following email(s) already exist: ${users.map((u) => u.email).join(', ')}`);
       }
       const dup = emails.find((e, i) => emails.indexOf(e) !== i);
       if (dup) throw duplicateInvite(dup);
-      const live = await prisma.invite.findFirst({ where: { email: { in: emails }, deleted_at: null, accepted: false } });
+      const live = await prisma.invite.findFirst({
+        where: { email: { in: emails }, deleted_at: null, accepted: false },
+      });
       if (live) throw duplicateInvite(live.email);
       try {
         const created = await prisma.invite.createManyAndReturn({
@@ -177,8 +172,16 @@ export function inviteStore(prisma: PrismaClient) {
       }
     },
 
+    /** Undoes createInvites: hard-deletes exactly these ids. */
+    async deleteInvites(ids: string[]): Promise<void> {
+      await prisma.invite.deleteMany({ where: { id: { in: ids } } });
+    },
+
+    /** The current token of live, not accepted invites: what a resend replaces (and its undo puts back). */
+    inviteTokenStates,
+
     /** Sets a new token hash and expiry (resend); every earlier token of these invites stops working. */
-    async refreshInviteTokens(updates: { id: string; token_hash: string; expires_at: string | Date }[]): Promise<InviteDTO[]> {
+    async refreshInviteTokens(updates: InviteTokenUpdate[]): Promise<InviteDTO[]> {
       await inviteTokenStates(updates.map((u) => u.id));
       return prisma.$transaction(async (tx) => {
         const out: InviteDTO[] = [];
@@ -193,36 +196,31 @@ export function inviteStore(prisma: PrismaClient) {
       });
     },
 
-    /** Compensation of a resend: puts back exactly the previous token hash, expiry and status. */
+    /** Undoes refreshInviteTokens: puts back exactly the previous token hash, expiry and status. */
     async restoreInviteTokens(states: InviteTokenState[]): Promise<void> {
       await prisma.$transaction(
         states.map((s) =>
           prisma.invite.updateMany({
             where: { id: s.id },
-            data: { token_hash: s.token_hash, expires_at: new Date(s.expires_at), status: s.status, updated_at: new Date(s.updated_at) },
+            data: {
+              token_hash: s.token_hash,
+              expires_at: new Date(s.expires_at),
+              status: s.status,
+              updated_at: new Date(s.updated_at),
+            },
           }),
         ),
       );
     },
 
-    async updateInvites(data: UpdateInviteInput[]): Promise<InviteDTO[]> {
-      const rows = data.map((d) => parse(updateInviteSchema, d, 'invite update'));
-      return prisma.$transaction(async (tx) => {
-        const out: InviteDTO[] = [];
-        for (const { id, metadata: m } of rows) {
-          const { count } = await tx.invite.updateMany({
-            where: { id, deleted_at: null },
-            data: m === undefined ? {} : { metadata: (m ?? null) as Prisma.InputJsonValue },
-          });
-          if (count === 0) throw notFound(`Invite with id "${id}" not found`);
-          out.push(toInviteDTO(await tx.invite.findUniqueOrThrow({ where: { id } })));
-        }
-        return out;
+    /** Which of these invites are live now: exactly what a revoke will revoke (and its undo restore). */
+    async liveInvites(ids: string[]): Promise<InviteRowState[]> {
+      const rows = await prisma.invite.findMany({
+        where: { id: { in: ids }, deleted_at: null },
+        select: { id: true, updated_at: true },
+        orderBy: { id: 'asc' },
       });
-    },
-
-    async deleteInvites(ids: string[]): Promise<void> {
-      await prisma.invite.deleteMany({ where: { id: { in: ids } } });
+      return rows.map((i) => ({ id: i.id, updated_at: i.updated_at.toISOString() }));
     },
 
     /** Revokes; returns the ids revoked by this call (missing or already revoked ids are skipped). */
@@ -235,34 +233,18 @@ export function inviteStore(prisma: PrismaClient) {
       });
     },
 
-    /** Un-revokes; given the rows' previous updated_at, puts that back too (exact compensation). */
+    /** Undoes softDeleteInvites (un-revokes); given the rows' previous updated_at, puts that back too (exact compensation). */
     async restoreInvites(rows: (string | InviteRowState)[]): Promise<void> {
       await prisma.$transaction(
         rows.map((r) =>
           typeof r === 'string'
             ? prisma.invite.updateMany({ where: { id: r }, data: { deleted_at: null } })
-            : prisma.invite.updateMany({ where: { id: r.id }, data: { deleted_at: null, updated_at: new Date(r.updated_at) } }),
+            : prisma.invite.updateMany({
+                where: { id: r.id },
+                data: { deleted_at: null, updated_at: new Date(r.updated_at) },
+              }),
         ),
       );
-    },
-
-    async retrieveInvite(id: string, options: { withDeleted?: boolean } = {}): Promise<InviteDTO> {
-      if (!id) throw invalidData('invite - id must be defined');
-      const i = await prisma.invite.findFirst({ where: { id, ...(options.withDeleted ? {} : { deleted_at: null }) } });
-      if (!i) throw notFound(`Invite with id: ${id} was not found`);
-      return toInviteDTO(i);
-    },
-
-    async listInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<InviteDTO[]> {
-      const rows = await prisma.invite.findMany({ where: where(filters, config.withDeleted), ...pagingArgs(config, INVITE_SORTABLE) });
-      return rows.map(toInviteDTO);
-    },
-
-    async listAndCountInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<[InviteDTO[], number]> {
-      const w = where(filters, config.withDeleted);
-      const paging = pagingArgs(config, INVITE_SORTABLE);
-      const [rows, count] = await prisma.$transaction([prisma.invite.findMany({ where: w, ...paging }), prisma.invite.count({ where: w })]);
-      return [rows.map(toInviteDTO), count];
     },
 
     /** Is this token (by its hash) the current, usable token of this invite? Throws the reason if not. */
@@ -289,13 +271,49 @@ export function inviteStore(prisma: PrismaClient) {
       });
       if (count === 0) {
         const after = await prisma.invite.findUnique({ where: { id: inviteId } });
-        throw refusal(after, inviteId, tokenHash, run) ?? conflict('The invite has already been accepted or is being accepted');
+        throw (
+          refusal(after, inviteId, tokenHash, run) ??
+          conflict('The invite has already been accepted or is being accepted')
+        );
       }
       return toInviteDTO(await prisma.invite.findUniqueOrThrow({ where: { id: inviteId } }));
     },
 
-    async setInviteDelivery(inviteId: string, status: 'pending' | 'sent' | 'failed', error?: string): Promise<void> {
-      await prisma.invite.updateMany({ where: { id: inviteId }, data: { delivery_status: status, delivery_error: error ?? null } });
+    /** Undoes claimInviteForAccept: only the run that claimed the invite can release it. */
+    async releaseInviteClaim(inviteId: string, run: string, previousUpdatedAt: string): Promise<void> {
+      await prisma.invite.updateMany({
+        where: { id: inviteId, accepted_by: run },
+        data: {
+          accepted: false,
+          accepted_at: null,
+          accepted_by: null,
+          status: 'pending',
+          updated_at: new Date(previousUpdatedAt),
+        },
+      });
+    },
+
+    async setInviteDelivery(inviteId: string, status: DeliveryStatus, error?: string): Promise<void> {
+      await prisma.invite.updateMany({
+        where: { id: inviteId },
+        data: { delivery_status: status, delivery_error: error ?? null },
+      });
+    },
+
+    async updateInvites(data: InviteUpdate[]): Promise<InviteDTO[]> {
+      const rows = data.map((d) => parse(updateInviteSchema, d, 'invite update'));
+      return prisma.$transaction(async (tx) => {
+        const out: InviteDTO[] = [];
+        for (const { id, metadata: m } of rows) {
+          const { count } = await tx.invite.updateMany({
+            where: { id, deleted_at: null },
+            data: m === undefined ? {} : { metadata: (m ?? null) as Prisma.InputJsonValue },
+          });
+          if (count === 0) throw notFound(`Invite with id "${id}" not found`);
+          out.push(toInviteDTO(await tx.invite.findUniqueOrThrow({ where: { id } })));
+        }
+        return out;
+      });
     },
 
     /**
@@ -315,7 +333,11 @@ export function inviteStore(prisma: PrismaClient) {
           WHERE invite.id = due.id
           RETURNING invite.id, invite.expires_at`;
         await tx.event.createMany({
-          data: rows.map((r) => ({ id: `evt_expired_${r.id}_${r.expires_at.getTime()}`, name: 'invite.expired', payload: { id: r.id } })),
+          data: rows.map((r) => ({
+            id: `evt_expired_${r.id}_${r.expires_at.getTime()}`,
+            name: 'invite.expired',
+            payload: { id: r.id },
+          })),
           skipDuplicates: true,
         });
         return rows.map((r) => r.id);
@@ -331,12 +353,29 @@ export function inviteStore(prisma: PrismaClient) {
       return count;
     },
 
-    /** Compensation of the claim: only the run that claimed the invite can release it. */
-    async releaseInviteClaim(inviteId: string, run: string, previousUpdatedAt: string): Promise<void> {
-      await prisma.invite.updateMany({
-        where: { id: inviteId, accepted_by: run },
-        data: { accepted: false, accepted_at: null, accepted_by: null, status: 'pending', updated_at: new Date(previousUpdatedAt) },
+    async retrieveInvite(id: string, options: { withDeleted?: boolean } = {}): Promise<InviteDTO> {
+      if (!id) throw invalidData('invite - id must be defined');
+      const i = await prisma.invite.findFirst({ where: { id, ...(options.withDeleted ? {} : { deleted_at: null }) } });
+      if (!i) throw notFound(`Invite with id: ${id} was not found`);
+      return toInviteDTO(i);
+    },
+
+    async listInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<InviteDTO[]> {
+      const rows = await prisma.invite.findMany({
+        where: where(filters, config.withDeleted),
+        ...pagingArgs(config, INVITE_SORTABLE),
       });
+      return rows.map(toInviteDTO);
+    },
+
+    async listAndCountInvites(filters: InviteFilters = {}, config: ListConfig = {}): Promise<[InviteDTO[], number]> {
+      const w = where(filters, config.withDeleted);
+      const paging = pagingArgs(config, INVITE_SORTABLE);
+      const [rows, count] = await prisma.$transaction([
+        prisma.invite.findMany({ where: w, ...paging }),
+        prisma.invite.count({ where: w }),
+      ]);
+      return [rows.map(toInviteDTO), count];
     },
   };
 }

@@ -1,4 +1,4 @@
-import { invalidData } from './errors';
+import { invalidData } from '../domain';
 
 export interface ListConfig {
   limit?: number;
@@ -20,7 +20,10 @@ export function pagingArgs(config: ListConfig, sortable: readonly string[]) {
     order.push({ [field]: dir });
   };
   if (typeof config.order === 'string') {
-    for (const part of config.order.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of config.order
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (part.startsWith('-')) add(part.slice(1), 'desc');
       else add(part, 'asc');
     }
@@ -38,4 +41,5 @@ export function pagingArgs(config: ListConfig, sortable: readonly string[]) {
   return { take: config.limit ?? DEFAULT_LIMIT, skip: config.offset ?? 0, orderBy: order };
 }
 
-export const asArray = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+export const asArray = <T>(v: T | T[] | undefined): T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];

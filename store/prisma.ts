@@ -15,5 +15,4 @@ export function violatedConstraint(err: unknown): string | undefined {
   return cause?.constraint?.index;
 }
 
-export const isNotFound = (err: unknown) =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025';
+export const isNotFound = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025';

@@ -19,16 +19,33 @@ export interface SessionState {
 
 export function sessionStore(prisma: PrismaClient) {
   return {
-    async createSession(s: { id: string; authIdentityId: string; credentialFingerprint: string | null; expiresAt: Date }): Promise<void> {
+    async createSession(s: {
+      id: string;
+      authIdentityId: string;
+      credentialFingerprint: string | null;
+      expiresAt: Date;
+    }): Promise<void> {
       await prisma.authSession.create({
-        data: { id: s.id, auth_identity_id: s.authIdentityId, credential_fingerprint: s.credentialFingerprint, expires_at: s.expiresAt },
+        data: {
+          id: s.id,
+          auth_identity_id: s.authIdentityId,
+          credential_fingerprint: s.credentialFingerprint,
+          expires_at: s.expiresAt,
+        },
       });
     },
 
     /** The session and what the guard checks it against, in one query; undefined when gone or expired. */
     async sessionState(id: string): Promise<SessionState | undefined> {
       const rows = await prisma.$queryRaw<
-        { auth_identity_id: string; credential_fingerprint: string | null; identity_id: string | null; user_id: string | null; user_live: boolean | null; password_hash: string | null }[]
+        {
+          auth_identity_id: string;
+          credential_fingerprint: string | null;
+          identity_id: string | null;
+          user_id: string | null;
+          user_live: boolean | null;
+          password_hash: string | null;
+        }[]
       >`
         SELECT s.auth_identity_id, s.credential_fingerprint, ai.id AS identity_id, ai.user_id,
                (u.id IS NOT NULL AND u.deleted_at IS NULL) AS user_live, p.password_hash

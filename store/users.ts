@@ -1,48 +1,26 @@
 import { z } from 'zod';
 import type { PrismaClient, Prisma } from './prisma';
 import { violatedConstraint } from './prisma';
-import { invalidData, notFound } from './errors';
-import { asArray, ListConfig, pagingArgs } from './list-options';
-import { email, metadata, normalizeEmail, parse } from './validation';
+import {
+  invalidData,
+  normalizeEmail,
+  notFound,
+  type CreateUserInput,
+  type UserDTO,
+  type UserFilters,
+  type UserUpdate,
+} from '../domain';
+import { asArray, type ListConfig, pagingArgs } from './list-options';
+import { matches, newUser, parse, userUpdate as updateUserSchema } from '../domain/validation';
 
-/** A user as every layer above the store sees it: plain JSON, dates as ISO strings. */
-export interface UserDTO {
-  id: string;
-  email: string;
-  first_name: string | null;
-  last_name: string | null;
-  avatar_url: string | null;
-  metadata: Record<string, unknown> | null;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
-const createUserSchema = z.strictObject({
-  id: z.string().regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>').optional(),
-  email,
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  avatar_url: z.string().nullish(),
-  metadata,
-});
-export type CreateUserInput = z.input<typeof createUserSchema>;
-
-const updateUserSchema = z.strictObject({
-  id: z.string().min(1),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  avatar_url: z.string().nullish(),
-  metadata,
-});
-export type UpdateUserInput = z.input<typeof updateUserSchema>;
-
-export interface UserFilters {
-  id?: string | string[];
-  email?: string | string[];
-  /** Free text over first_name, last_name and email (case-insensitive substring). */
-  q?: string;
-}
+const createUserSchema = matches<CreateUserInput>()(
+  newUser.extend({
+    id: z
+      .string()
+      .regex(/^user_[0-9A-Z]{26}$/, 'must be user_<ULID>')
+      .optional(),
+  }),
+);
 
 export const USER_SORTABLE = ['id', 'email', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
 
@@ -74,24 +52,40 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       ...(ids ? { id: { in: ids } } : {}),
       ...(emails ? { email: { in: emails } } : {}),
       ...(q
-        ? { OR: (['first_name', 'last_name', 'email'] as const).map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+        ? {
+            OR: (['first_name', 'last_name', 'email'] as const).map((f) => ({
+              [f]: { contains: q, mode: 'insensitive' },
+            })),
+          }
         : {}),
     };
   }
 
   const store = {
-    /** Creates all users or none. E-mails must be unique among live users (case-insensitively). */
+    // Forward steps, each followed by the compensation that undoes it, then the reads.
+
+    /**
+     * Creates all users or none. E-mails must be unique among live users (case-insensitively).
+     * Idempotent under retries: ids come from the workflow, so when an earlier attempt committed (and
+     * only its completion was lost) the rows are already there and are returned as they are.
+     */
     async createUsers(data: CreateUserInput[]): Promise<UserDTO[]> {
       const rows = data.map((d) => {
         const r = parse(createUserSchema, d, 'user');
         return { ...r, id: r.id ?? newId('user') };
       });
+      const ids = rows.map((r) => r.id);
+      const mine = await prisma.user.findMany({ where: { id: { in: ids } } });
+      if (mine.length === ids.length) return ids.map((id) => toUserDTO(mine.find((u) => u.id === id)!));
       const seen = new Set<string>();
       for (const r of rows) {
         if (seen.has(r.email)) throw duplicateEmail(r.email);
         seen.add(r.email);
       }
-      const taken = await prisma.user.findFirst({ where: { email: { in: [...seen] }, deleted_at: null }, select: { email: true } });
+      const taken = await prisma.user.findFirst({
+        where: { email: { in: [...seen] }, deleted_at: null },
+        select: { email: true },
+      });
       if (taken) throw duplicateEmail(taken.email);
       try {
         const created = await prisma.user.createManyAndReturn({
@@ -118,7 +112,20 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       }
     },
 
-    async updateUsers(data: UpdateUserInput[]): Promise<UserDTO[]> {
+    /** Undoes createUsers: hard-deletes exactly these ids; the identities' link is cleared by the foreign key. */
+    async deleteUsers(ids: string[]): Promise<void> {
+      await prisma.user.deleteMany({ where: { id: { in: ids } } });
+    },
+
+    /** The live users an update or delete starts from (the snapshot its compensation puts back). */
+    async usersForUpdate(ids: string[]): Promise<UserDTO[]> {
+      const found = await prisma.user.findMany({ where: { id: { in: ids }, deleted_at: null } });
+      const missing = ids.find((id) => !found.some((u) => u.id === id));
+      if (missing) throw notFound(`User with id "${missing}" not found`);
+      return ids.map((id) => toUserDTO(found.find((u) => u.id === id)!));
+    },
+
+    async updateUsers(data: UserUpdate[]): Promise<UserDTO[]> {
       const rows = data.map((d) => parse(updateUserSchema, d, 'user update'));
       return prisma.$transaction(async (tx) => {
         const out: UserDTO[] = [];
@@ -138,40 +145,7 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       });
     },
 
-    /** Hard delete; the identities' link is cleared by the foreign key (ON DELETE SET NULL). */
-    async deleteUsers(ids: string[]): Promise<void> {
-      await prisma.user.deleteMany({ where: { id: { in: ids } } });
-    },
-
-    /** Returns the ids actually soft-deleted now (already deleted or missing ids are skipped). */
-    async softDeleteUsers(ids: string[]): Promise<string[]> {
-      return prisma.$transaction(async (tx) => {
-        const live = await tx.user.findMany({ where: { id: { in: ids }, deleted_at: null }, select: { id: true } });
-        const liveIds = live.map((u) => u.id);
-        await tx.user.updateMany({ where: { id: { in: liveIds } }, data: { deleted_at: new Date() } });
-        return liveIds;
-      });
-    },
-
-    /** Un-deletes; given a row's previous updated_at, puts that back too (exact compensation). */
-    async restoreUsers(rows: (string | { id: string; updated_at: string })[]): Promise<void> {
-      try {
-        await prisma.$transaction(
-          rows.map((r) =>
-            typeof r === 'string'
-              ? prisma.user.updateMany({ where: { id: r }, data: { deleted_at: null } })
-              : prisma.user.updateMany({ where: { id: r.id }, data: { deleted_at: null, updated_at: new Date(r.updated_at) } }),
-          ),
-        );
-      } catch (err) {
-        if (violatedConstraint(err) === 'user_email_live_key') {
-          throw invalidData('Cannot restore user: another live user has the same email.');
-        }
-        throw err;
-      }
-    },
-
-    /** Compensation of updateUsers: every updatable field and updated_at back to the snapshot. */
+    /** Undoes updateUsers: every updatable field and updated_at back to the snapshot. */
     async restoreUserSnapshots(users: UserDTO[]): Promise<void> {
       await prisma.$transaction(
         users.map((u) =>
@@ -189,6 +163,37 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       );
     },
 
+    /** Returns the ids actually soft-deleted now (already deleted or missing ids are skipped). */
+    async softDeleteUsers(ids: string[]): Promise<string[]> {
+      return prisma.$transaction(async (tx) => {
+        const live = await tx.user.findMany({ where: { id: { in: ids }, deleted_at: null }, select: { id: true } });
+        const liveIds = live.map((u) => u.id);
+        await tx.user.updateMany({ where: { id: { in: liveIds } }, data: { deleted_at: new Date() } });
+        return liveIds;
+      });
+    },
+
+    /** Undoes softDeleteUsers; given a row's previous updated_at, puts that back too (exact compensation). */
+    async restoreUsers(rows: (string | { id: string; updated_at: string })[]): Promise<void> {
+      try {
+        await prisma.$transaction(
+          rows.map((r) =>
+            typeof r === 'string'
+              ? prisma.user.updateMany({ where: { id: r }, data: { deleted_at: null } })
+              : prisma.user.updateMany({
+                  where: { id: r.id },
+                  data: { deleted_at: null, updated_at: new Date(r.updated_at) },
+                }),
+          ),
+        );
+      } catch (err) {
+        if (violatedConstraint(err) === 'user_email_live_key') {
+          throw invalidData('Cannot restore user: another live user has the same email.');
+        }
+        throw err;
+      }
+    },
+
     async retrieveUser(id: string, options: { withDeleted?: boolean } = {}): Promise<UserDTO> {
       if (!id) throw invalidData('user - id must be defined');
       const u = await prisma.user.findFirst({ where: { id, ...(options.withDeleted ? {} : { deleted_at: null }) } });
@@ -197,14 +202,20 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
     },
 
     async listUsers(filters: UserFilters = {}, config: ListConfig = {}): Promise<UserDTO[]> {
-      const rows = await prisma.user.findMany({ where: where(filters, config.withDeleted), ...pagingArgs(config, USER_SORTABLE) });
+      const rows = await prisma.user.findMany({
+        where: where(filters, config.withDeleted),
+        ...pagingArgs(config, USER_SORTABLE),
+      });
       return rows.map(toUserDTO);
     },
 
     async listAndCountUsers(filters: UserFilters = {}, config: ListConfig = {}): Promise<[UserDTO[], number]> {
       const w = where(filters, config.withDeleted);
       const paging = pagingArgs(config, USER_SORTABLE);
-      const [rows, count] = await prisma.$transaction([prisma.user.findMany({ where: w, ...paging }), prisma.user.count({ where: w })]);
+      const [rows, count] = await prisma.$transaction([
+        prisma.user.findMany({ where: w, ...paging }),
+        prisma.user.count({ where: w }),
+      ]);
       return [rows.map(toUserDTO), count];
     },
   };

@@ -26,7 +26,10 @@ const deep = (levels: number) => new Deep(levels);
 
 /** The request body as sent: JSON, with each Deep spelled out as text. */
 export function toJson(v: unknown): string {
-  return JSON.stringify(v).replace(/"__deep_(\d+)__"/g, (_, n: string) => `${'{"a":'.repeat(Number(n))}"bottom"${'}'.repeat(Number(n))}`);
+  return JSON.stringify(v).replace(
+    /"__deep_(\d+)__"/g,
+    (_, n: string) => `${'{"a":'.repeat(Number(n))}"bottom"${'}'.repeat(Number(n))}`,
+  );
 }
 const manyKeys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
 
@@ -146,24 +149,114 @@ export function badRequests(ids: { invite: string; user: string; inviteToken: st
   const add = (r: BadRequest) => out.push(r);
 
   for (const [why, v] of BAD_EMAILS) {
-    add({ why: `register: email ${why}`, method: 'POST', path: '/auth/user/emailpass/register', body: { email: v, password: GOOD_PASSWORD }, auth: 'none' });
-    add({ why: `login: email ${why}`, method: 'POST', path: '/auth/user/emailpass', body: { email: v, password: GOOD_PASSWORD }, auth: 'none' });
-    add({ why: `reset request: identifier ${why}`, method: 'POST', path: '/auth/user/emailpass/reset-password', body: { identifier: v }, auth: 'none' });
-    add({ why: `create invite: email ${why}`, method: 'POST', path: '/admin/invites', body: { email: v }, auth: 'admin' });
-    add({ why: `create user: email ${why}`, method: 'POST', path: '/admin/users', body: { email: v, password: GOOD_PASSWORD }, auth: 'admin' });
+    add({
+      why: `register: email ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass/register',
+      body: { email: v, password: GOOD_PASSWORD },
+      auth: 'none',
+    });
+    add({
+      why: `login: email ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass',
+      body: { email: v, password: GOOD_PASSWORD },
+      auth: 'none',
+    });
+    add({
+      why: `reset request: identifier ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass/reset-password',
+      body: { identifier: v },
+      auth: 'none',
+    });
+    add({
+      why: `create invite: email ${why}`,
+      method: 'POST',
+      path: '/admin/invites',
+      body: { email: v },
+      auth: 'admin',
+    });
+    add({
+      why: `create user: email ${why}`,
+      method: 'POST',
+      path: '/admin/users',
+      body: { email: v, password: GOOD_PASSWORD },
+      auth: 'admin',
+    });
   }
   for (const [why, v] of BAD_STRINGS) {
     const email = `corpus-${out.length}@example.com`;
-    add({ why: `register: password ${why}`, method: 'POST', path: '/auth/user/emailpass/register', body: { email, password: v }, auth: 'none' });
-    add({ why: `login: password ${why}`, method: 'POST', path: '/auth/user/emailpass', body: { email, password: v }, auth: 'none' });
-    add({ why: `create user: password ${why}`, method: 'POST', path: '/admin/users', body: { email, password: v }, auth: 'admin' });
-    add({ why: `create user: first_name ${why}`, method: 'POST', path: '/admin/users', body: { email, password: GOOD_PASSWORD, first_name: v }, auth: 'admin' });
-    add({ why: `update user: first_name ${why}`, method: 'POST', path: `/admin/users/${ids.user}`, body: { first_name: v }, auth: 'admin' });
-    add({ why: `update user: last_name ${why}`, method: 'POST', path: `/admin/users/${ids.user}`, body: { last_name: v }, auth: 'admin' });
-    add({ why: `update user: avatar_url ${why}`, method: 'POST', path: `/admin/users/${ids.user}`, body: { avatar_url: v }, auth: 'admin' });
-    add({ why: `accept: first_name ${why}`, method: 'POST', path: `/admin/invites/accept?token=${ids.inviteToken}`, body: { password: GOOD_PASSWORD, first_name: v }, auth: 'none' });
-    add({ why: `accept: password ${why}`, method: 'POST', path: `/admin/invites/accept?token=${ids.inviteToken}`, body: { password: v }, auth: 'none' });
-    add({ why: `reset update: password ${why}`, method: 'POST', path: '/auth/user/emailpass/update?token=garbage', body: { password: v }, auth: 'none' });
+    add({
+      why: `register: password ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass/register',
+      body: { email, password: v },
+      auth: 'none',
+    });
+    add({
+      why: `login: password ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass',
+      body: { email, password: v },
+      auth: 'none',
+    });
+    add({
+      why: `create user: password ${why}`,
+      method: 'POST',
+      path: '/admin/users',
+      body: { email, password: v },
+      auth: 'admin',
+    });
+    add({
+      why: `create user: first_name ${why}`,
+      method: 'POST',
+      path: '/admin/users',
+      body: { email, password: GOOD_PASSWORD, first_name: v },
+      auth: 'admin',
+    });
+    add({
+      why: `update user: first_name ${why}`,
+      method: 'POST',
+      path: `/admin/users/${ids.user}`,
+      body: { first_name: v },
+      auth: 'admin',
+    });
+    add({
+      why: `update user: last_name ${why}`,
+      method: 'POST',
+      path: `/admin/users/${ids.user}`,
+      body: { last_name: v },
+      auth: 'admin',
+    });
+    add({
+      why: `update user: avatar_url ${why}`,
+      method: 'POST',
+      path: `/admin/users/${ids.user}`,
+      body: { avatar_url: v },
+      auth: 'admin',
+    });
+    add({
+      why: `accept: first_name ${why}`,
+      method: 'POST',
+      path: `/admin/invites/accept?token=${ids.inviteToken}`,
+      body: { password: GOOD_PASSWORD, first_name: v },
+      auth: 'none',
+    });
+    add({
+      why: `accept: password ${why}`,
+      method: 'POST',
+      path: `/admin/invites/accept?token=${ids.inviteToken}`,
+      body: { password: v },
+      auth: 'none',
+    });
+    add({
+      why: `reset update: password ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass/update?token=garbage',
+      body: { password: v },
+      auth: 'none',
+    });
   }
   for (const [why, v] of [
     ['javascript: URL', 'javascript:alert(1)'],
@@ -172,11 +265,29 @@ export function badRequests(ids: { invite: string; user: string; inviteToken: st
     ['file: URL', 'file:///etc/passwd'],
     ['URL with a space', 'https://a b.example/x.png'],
   ] as const) {
-    add({ why: `update user: avatar_url ${why}`, method: 'POST', path: `/admin/users/${ids.user}`, body: { avatar_url: v }, auth: 'admin' });
+    add({
+      why: `update user: avatar_url ${why}`,
+      method: 'POST',
+      path: `/admin/users/${ids.user}`,
+      body: { avatar_url: v },
+      auth: 'admin',
+    });
   }
   for (const [why, v] of BAD_METADATA) {
-    add({ why: `create invite: metadata ${why}`, method: 'POST', path: '/admin/invites', body: { email: `corpus-meta-${out.length}@example.com`, metadata: v }, auth: 'admin' });
-    add({ why: `update user: metadata ${why}`, method: 'POST', path: `/admin/users/${ids.user}`, body: { metadata: v }, auth: 'admin' });
+    add({
+      why: `create invite: metadata ${why}`,
+      method: 'POST',
+      path: '/admin/invites',
+      body: { email: `corpus-meta-${out.length}@example.com`, metadata: v },
+      auth: 'admin',
+    });
+    add({
+      why: `update user: metadata ${why}`,
+      method: 'POST',
+      path: `/admin/users/${ids.user}`,
+      body: { metadata: v },
+      auth: 'admin',
+    });
   }
   for (const [why, v] of [
     ['NUL', 'a%00b'],
@@ -185,22 +296,41 @@ export function badRequests(ids: { invite: string; user: string; inviteToken: st
     ['garbage', 'garbage'],
     ['empty', ''],
   ] as const) {
-    add({ why: `accept: token ${why}`, method: 'POST', path: `/admin/invites/accept?token=${v}`, body: { password: GOOD_PASSWORD }, auth: 'none' });
-    add({ why: `reset update: token ${why}`, method: 'POST', path: `/auth/user/emailpass/update?token=${v}`, body: { password: GOOD_PASSWORD }, auth: 'none' });
+    add({
+      why: `accept: token ${why}`,
+      method: 'POST',
+      path: `/admin/invites/accept?token=${v}`,
+      body: { password: GOOD_PASSWORD },
+      auth: 'none',
+    });
+    add({
+      why: `reset update: token ${why}`,
+      method: 'POST',
+      path: `/auth/user/emailpass/update?token=${v}`,
+      body: { password: GOOD_PASSWORD },
+      auth: 'none',
+    });
   }
   for (const [why, id] of BAD_IDS) {
     add({ why: `get invite: id ${why}`, method: 'GET', path: `/admin/invites/${id}`, auth: 'admin' });
     add({ why: `revoke invite: id ${why}`, method: 'DELETE', path: `/admin/invites/${id}`, auth: 'admin' });
     add({ why: `resend invite: id ${why}`, method: 'POST', path: `/admin/invites/${id}/resend`, auth: 'admin' });
     add({ why: `get user: id ${why}`, method: 'GET', path: `/admin/users/${id}`, auth: 'admin' });
-    add({ why: `update user: id ${why}`, method: 'POST', path: `/admin/users/${id}`, body: { first_name: 'x' }, auth: 'admin' });
+    add({
+      why: `update user: id ${why}`,
+      method: 'POST',
+      path: `/admin/users/${id}`,
+      body: { first_name: 'x' },
+      auth: 'admin',
+    });
     add({ why: `delete user: id ${why}`, method: 'DELETE', path: `/admin/users/${id}`, auth: 'admin' });
   }
   for (const [why, q] of BAD_LIST_QUERIES) {
     add({ why: `list invites: ${why}`, method: 'GET', path: `/admin/invites?${q}`, auth: 'admin' });
     add({ why: `list users: ${why}`, method: 'GET', path: `/admin/users?${q}`, auth: 'admin' });
   }
-  for (const [why, q] of INVITE_LIST_QUERIES) add({ why: `list invites: ${why}`, method: 'GET', path: `/admin/invites?${q}`, auth: 'admin' });
+  for (const [why, q] of INVITE_LIST_QUERIES)
+    add({ why: `list invites: ${why}`, method: 'GET', path: `/admin/invites?${q}`, auth: 'admin' });
   for (const [why, q] of [
     ['fields NUL', 'fields=%00'],
     ['unknown parameter', 'x=1'],
@@ -211,29 +341,71 @@ export function badRequests(ids: { invite: string; user: string; inviteToken: st
   }
   for (const route of BODY_ROUTES) {
     for (const [why, raw, headers] of BAD_BODIES) {
-      add({ why: `${route.path}: body ${why}`, method: 'POST', path: route.path, body: raw, raw: true, headers, auth: route.auth });
+      add({
+        why: `${route.path}: body ${why}`,
+        method: 'POST',
+        path: route.path,
+        body: raw,
+        raw: true,
+        headers,
+        auth: route.auth,
+      });
     }
-    add({ why: `${route.path}: unknown field`, method: 'POST', path: route.path, body: { email: 'a@b.co', password: GOOD_PASSWORD, admin: true }, auth: route.auth });
+    add({
+      why: `${route.path}: unknown field`,
+      method: 'POST',
+      path: route.path,
+      body: { email: 'a@b.co', password: GOOD_PASSWORD, admin: true },
+      auth: route.auth,
+    });
   }
   // Every admin route without a bearer, and with bearers that are not.
   const adminRoutes: [BadRequest['method'], string, unknown?][] = [
-    ['GET', '/admin/invites'], ['POST', '/admin/invites', { email: 'x@example.com' }], ['GET', `/admin/invites/${ids.invite}`],
-    ['DELETE', `/admin/invites/${ids.invite}`], ['POST', `/admin/invites/${ids.invite}/resend`], ['GET', '/admin/users'],
-    ['GET', '/admin/users/me'], ['GET', `/admin/users/${ids.user}`], ['POST', `/admin/users/${ids.user}`, { first_name: 'x' }],
-    ['DELETE', `/admin/users/${ids.user}`], ['POST', '/admin/users', { email: 'x@example.com', password: GOOD_PASSWORD }],
-    ['POST', '/auth/token/refresh'], ['POST', '/auth/session'],
+    ['GET', '/admin/invites'],
+    ['POST', '/admin/invites', { email: 'x@example.com' }],
+    ['GET', `/admin/invites/${ids.invite}`],
+    ['DELETE', `/admin/invites/${ids.invite}`],
+    ['POST', `/admin/invites/${ids.invite}/resend`],
+    ['GET', '/admin/users'],
+    ['GET', '/admin/users/me'],
+    ['GET', `/admin/users/${ids.user}`],
+    ['POST', `/admin/users/${ids.user}`, { first_name: 'x' }],
+    ['DELETE', `/admin/users/${ids.user}`],
+    ['POST', '/admin/users', { email: 'x@example.com', password: GOOD_PASSWORD }],
+    ['POST', '/auth/token/refresh'],
+    ['POST', '/auth/session'],
   ];
   for (const [method, path, body] of adminRoutes) {
     add({ why: `${method} ${path}: no bearer`, method, path, body, auth: 'none' });
-    add({ why: `${method} ${path}: garbage bearer`, method, path, body, auth: 'none', headers: { authorization: 'Bearer x.y.z' } });
-    add({ why: `${method} ${path}: garbage cookie`, method, path, body, auth: 'none', headers: { cookie: 'usermod_session=%00%ff' } });
+    add({
+      why: `${method} ${path}: garbage bearer`,
+      method,
+      path,
+      body,
+      auth: 'none',
+      headers: { authorization: 'Bearer x.y.z' },
+    });
+    add({
+      why: `${method} ${path}: garbage cookie`,
+      method,
+      path,
+      body,
+      auth: 'none',
+      headers: { cookie: 'usermod_session=%00%ff' },
+    });
   }
   // The routes without input still refuse what cannot be stored.
   add({ why: 'health: NUL in the query', method: 'GET', path: '/health?x=%00', auth: 'none' });
   add({ why: 'liveness: NUL in the query', method: 'GET', path: '/health/live?x=%00', auth: 'none' });
   add({ why: 'logout: NUL in the query', method: 'DELETE', path: '/auth/session?x=%00', auth: 'none' });
   // Headers and URLs the HTTP layer refuses before any route: still {type, message}.
-  add({ why: 'header of 20 KB (431)', method: 'GET', path: '/admin/users', headers: { 'x-padding': 'p'.repeat(20_000) }, auth: 'admin' });
+  add({
+    why: 'header of 20 KB (431)',
+    method: 'GET',
+    path: '/admin/users',
+    headers: { 'x-padding': 'p'.repeat(20_000) },
+    auth: 'admin',
+  });
   add({ why: 'URL of 20 KB (431)', method: 'GET', path: `/admin/users?q=${'u'.repeat(20_000)}`, auth: 'admin' });
   add({ why: 'broken escape in the path', method: 'GET', path: '/admin/users/%E0%A4%A', auth: 'admin' });
   for (const [why, key] of [
@@ -241,8 +413,22 @@ export function badRequests(ids: { invite: string; user: string; inviteToken: st
     ['201 characters', 'k'.repeat(201)],
     ['non-ASCII', 'clé'],
   ] as const) {
-    add({ why: `create invite: Idempotency-Key ${why}`, method: 'POST', path: '/admin/invites', body: { email: `corpus-key-${out.length}@example.com` }, headers: { 'idempotency-key': encodeURI(key) }, auth: 'admin' });
-    add({ why: `register: Idempotency-Key ${why}`, method: 'POST', path: '/auth/user/emailpass/register', body: { email: `corpus-key-${out.length}@example.com`, password: GOOD_PASSWORD }, headers: { 'idempotency-key': encodeURI(key) }, auth: 'none' });
+    add({
+      why: `create invite: Idempotency-Key ${why}`,
+      method: 'POST',
+      path: '/admin/invites',
+      body: { email: `corpus-key-${out.length}@example.com` },
+      headers: { 'idempotency-key': encodeURI(key) },
+      auth: 'admin',
+    });
+    add({
+      why: `register: Idempotency-Key ${why}`,
+      method: 'POST',
+      path: '/auth/user/emailpass/register',
+      body: { email: `corpus-key-${out.length}@example.com`, password: GOOD_PASSWORD },
+      headers: { 'idempotency-key': encodeURI(key) },
+      auth: 'none',
+    });
   }
   return out;
 }

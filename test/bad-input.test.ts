@@ -18,7 +18,9 @@ beforeAll(async () => {
   api = await startTestApi(h, worker.ctx);
   const email = uniqueEmail('corpus-admin');
   const admin = (await createUserAccount(worker.ctx, { email, password: 'corpus admin password 1' })).user;
-  adminToken = (await api.call('POST', '/auth/user/emailpass', { body: { email, password: 'corpus admin password 1' } })).body.token;
+  adminToken = (
+    await api.call('POST', '/auth/user/emailpass', { body: { email, password: 'corpus admin password 1' } })
+  ).body.token;
   const [invite] = await createInvites(worker.ctx, [{ email: uniqueEmail('corpus-invitee') }]);
   ids = { invite: invite.id, user: admin.id, inviteToken: invite.token };
 });
@@ -50,7 +52,12 @@ test('the bad-input corpus: every request refused fast with {type, message}, no 
   let refused = 0;
   for (const r of corpus) {
     const before = await rowCounts();
-    const res = await api.call(r.method, r.path, { token: r.auth === 'admin' ? adminToken : undefined, body: r.body === undefined || r.raw ? r.body : toJson(r.body), raw: true, headers: r.headers });
+    const res = await api.call(r.method, r.path, {
+      token: r.auth === 'admin' ? adminToken : undefined,
+      body: r.body === undefined || r.raw ? r.body : toJson(r.body),
+      raw: true,
+      headers: r.headers,
+    });
     const after = await rowCounts();
     const label = `${r.why} → ${res.status} ${JSON.stringify(res.body)?.slice(0, 160)}`;
     if (res.status >= 500) problems.push(`5xx: ${label}`);
@@ -61,9 +68,11 @@ test('the bad-input corpus: every request refused fast with {type, message}, no 
     }
     refused++;
     const body = res.body as { type?: unknown; message?: unknown } | undefined;
-    if (typeof body?.type !== 'string' || typeof body?.message !== 'string') problems.push(`not {type, message}: ${label}`);
+    if (typeof body?.type !== 'string' || typeof body?.message !== 'string')
+      problems.push(`not {type, message}: ${label}`);
     else if (body.message.length > 400) problems.push(`message of ${body.message.length} characters: ${r.why}`);
-    if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`rows changed ${JSON.stringify(before)} → ${JSON.stringify(after)}: ${label}`);
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      problems.push(`rows changed ${JSON.stringify(before)} → ${JSON.stringify(after)}: ${label}`);
   }
   expect(problems).toEqual([]);
   expect(refused).toBeGreaterThanOrEqual(300);

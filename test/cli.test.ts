@@ -28,7 +28,7 @@ function usermod(...args: string[]): Promise<{ code: number; stdout: string; std
     INVITE_ACCEPT_URL: 'https://admin.example.test/invite',
   };
   return new Promise((resolve) => {
-    execFile(join(projectRoot, 'bin', 'usermod.js'), args, { env, cwd: projectRoot }, (err, stdout, stderr) =>
+    execFile(join(projectRoot, 'cli', 'bin.js'), args, { env, cwd: projectRoot }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -42,7 +42,10 @@ describe('usermod CLI', () => {
     expect(ok.stdout).toMatch(/^user user_\w+ created for /);
     expect(await h.store.findEmailpassLogin(email)).toMatchObject({ userId: expect.stringMatching(/^user_/) });
     const bad = await usermod('user', '--email', uniqueEmail(), '--password', 'short');
-    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('error (invalid_data): Password must be at least 8 characters long') });
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('error (invalid_data): Password must be at least 8 characters long'),
+    });
     expect((await usermod('user', '--email', email)).code).not.toBe(0);
   });
 
@@ -66,11 +69,18 @@ describe('usermod CLI', () => {
     writeFileSync(file, `email,metadata\n${a},"{""team"":""ops""}"\nnot-an-email,\n${b},\n`);
     const first = await usermod('invites', 'import', file);
     expect(first.code).toBe(2);
-    expect(first.stderr).toContain("failed: line 3 (not-an-email): Invalid invite: email: Invalid email: 'not-an-email'");
+    expect(first.stderr).toContain(
+      "failed: line 3 (not-an-email): Invalid invite: email: Invalid email: 'not-an-email'",
+    );
     expect(first.stderr).toContain('2 invited, 1 failed');
     const lines = first.stdout.trim().split('\n');
     expect(lines[0]).toBe('email,invite_id,token,link');
-    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([a, b].sort());
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual([a, b].sort());
     expect((await h.store.listInvites({ email: a }))[0].metadata).toEqual({ team: 'ops' });
 
     const again = await usermod('invites', 'import', file);

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../activities';
 import { createUsers } from '../client';
-import { UsermodError } from '../store';
+import { UsermodError } from '../domain';
 import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
@@ -15,7 +15,10 @@ describe('createUsersWorkflow', () => {
     const a = uniqueEmail('Ada');
     const b = uniqueEmail('bob');
     const users = await h.withWorker((ctx) =>
-      createUsers(ctx, [{ email: a.toUpperCase(), first_name: 'Ada' }, { email: b, last_name: 'B', metadata: { team: 'ops' } }]),
+      createUsers(ctx, [
+        { email: a.toUpperCase(), first_name: 'Ada' },
+        { email: b, last_name: 'B', metadata: { team: 'ops' } },
+      ]),
     );
     expect(users).toHaveLength(2);
     expect(users[0]).toMatchObject({ email: a.toLowerCase(), first_name: 'Ada', last_name: null, deleted_at: null });
@@ -34,7 +37,9 @@ describe('createUsersWorkflow', () => {
     const before = await snapshot(h.prisma);
 
     const started = Date.now();
-    const err = await h.withWorker((ctx) => createUsers(ctx, [{ email: uniqueEmail() }, { email: email.toUpperCase() }])).catch((e) => e);
+    const err = await h
+      .withWorker((ctx) => createUsers(ctx, [{ email: uniqueEmail() }, { email: email.toUpperCase() }]))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(UsermodError);
     expect(err).toMatchObject({ type: 'invalid_data', message: `User with email: ${email}, already exists.` });
     // Non-retryable: no backoff loop before the answer.
@@ -78,6 +83,8 @@ describe('createUsersWorkflow', () => {
     expect(attempts).toBe(2);
     expect(await h.prisma.user.count({ where: { email } })).toBe(1);
     expect(users[0].email).toBe(email);
-    expect(await h.prisma.event.count({ where: { name: 'user.created', payload: { equals: { id: users[0].id } } } })).toBe(1);
+    expect(
+      await h.prisma.event.count({ where: { name: 'user.created', payload: { equals: { id: users[0].id } } } }),
+    ).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import type { DeliverySettings } from '../activities/delivery';
-import type { MailMessage } from '../delivery/transport';
+import type { MailMessage } from '../activities/mail-transport';
 import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { createWorker } from '../worker/worker';
@@ -71,7 +71,9 @@ export async function openHarness(): Promise<Harness> {
     Object.keys(real).map((name) => [
       name,
       (...args: unknown[]) => {
-        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (...a: unknown[]) => unknown;
+        const fn = (overrides[name as keyof Activities] ?? real[name as keyof Activities]) as (
+          ...a: unknown[]
+        ) => unknown;
         return fn(...args);
       },
     ]),
@@ -81,7 +83,14 @@ export async function openHarness(): Promise<Harness> {
   let running: { worker: Worker; done: Promise<void> } | undefined;
   const ensureWorker = async () => {
     if (running) return;
-    const worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities: dispatch, workflowBundle, dataConverter: testDataConverter });
+    const worker = await createWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      activities: dispatch,
+      workflowBundle,
+      dataConverter: testDataConverter,
+    });
     running = { worker, done: worker.run() };
   };
 

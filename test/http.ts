@@ -4,7 +4,7 @@ import type { ApiContext } from '../api/context';
 import { DEFAULT_HARDENING, type HardeningSettings } from '../api/hardening';
 import { buildApi } from '../api/server';
 import type { UsermodClient } from '../client';
-import { freePort } from '../infra/free-port';
+import { freePort } from '../devstack/free-port';
 import { testInviteTokens, type Harness } from './harness';
 
 export type Res = { status: number; body: any; headers: Headers; ms: number };
@@ -18,7 +18,11 @@ export const RELAXED: HardeningSettings = {
 export interface TestApi {
   app: FastifyInstance;
   base: string;
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: boolean }): Promise<Res>;
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: boolean },
+  ): Promise<Res>;
   close(): Promise<void>;
 }
 
@@ -48,13 +52,24 @@ export async function startTestApi(
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       if (o.token) headers.authorization = `Bearer ${o.token}`;
-      const body = o.body === undefined ? undefined : o.raw || typeof o.body === 'string' ? String(o.body) : JSON.stringify(o.body);
-      if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      const body =
+        o.body === undefined
+          ? undefined
+          : o.raw || typeof o.body === 'string'
+            ? String(o.body)
+            : JSON.stringify(o.body);
+      if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
       const started = Date.now();
       const res = await fetch(`${base}${path}`, { method, headers, body });
       const text = await res.text();
       const json = text && res.headers.get('content-type')?.includes('json');
-      return { status: res.status, body: json ? JSON.parse(text) : text || undefined, headers: res.headers, ms: Date.now() - started };
+      return {
+        status: res.status,
+        body: json ? JSON.parse(text) : text || undefined,
+        headers: res.headers,
+        ms: Date.now() - started,
+      };
     },
     close: () => app.close(),
   };

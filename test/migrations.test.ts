@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from '../config';
-import { createDatabase, dropDatabase } from '../infra/postgres-admin';
-import { migrate, readMigrations } from '../infra/migrate';
+import { createDatabase, dropDatabase } from '../devstack/postgres-admin';
+import { migrate, readMigrations } from '../devstack/migrate';
 
 const adminUrl = process.env.USERMOD_TEST_ADMIN_URL!;
 const migrationsDir = join(projectRoot, 'prisma', 'migrations');
@@ -38,10 +38,15 @@ describe('migration applier', () => {
     const files = readMigrations(migrationsDir);
     expect(result.applied).toEqual(files.map((f) => f.name));
 
-    const rows = await query<{ id: string; checksum: string; migration_name: string; finished_at: Date | null; rolled_back_at: Date | null; logs: string | null; applied_steps_count: number }>(
-      url,
-      'SELECT * FROM _prisma_migrations ORDER BY started_at',
-    );
+    const rows = await query<{
+      id: string;
+      checksum: string;
+      migration_name: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+      logs: string | null;
+      applied_steps_count: number;
+    }>(url, 'SELECT * FROM _prisma_migrations ORDER BY started_at');
     expect(rows.map((r) => r.migration_name)).toEqual(files.map((f) => f.name));
     for (const [i, row] of rows.entries()) {
       const bytes = readFileSync(join(migrationsDir, files[i].name, 'migration.sql'));
@@ -56,16 +61,29 @@ describe('migration applier', () => {
       url,
       `SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
     );
-    expect(columns.map((c) => `${c.column_name}:${c.data_type}${c.character_maximum_length ? `(${c.character_maximum_length})` : ''}`)).toEqual([
-      'id:character varying(36)', 'checksum:character varying(64)', 'finished_at:timestamp with time zone',
-      'migration_name:character varying(255)', 'logs:text', 'rolled_back_at:timestamp with time zone',
-      'started_at:timestamp with time zone', 'applied_steps_count:integer',
+    expect(
+      columns.map(
+        (c) => `${c.column_name}:${c.data_type}${c.character_maximum_length ? `(${c.character_maximum_length})` : ''}`,
+      ),
+    ).toEqual([
+      'id:character varying(36)',
+      'checksum:character varying(64)',
+      'finished_at:timestamp with time zone',
+      'migration_name:character varying(255)',
+      'logs:text',
+      'rolled_back_at:timestamp with time zone',
+      'started_at:timestamp with time zone',
+      'applied_steps_count:integer',
     ]);
   });
 
   test('is idempotent, and concurrent runs apply each migration once (advisory lock)', async () => {
     const url = await freshDb();
-    const results = await Promise.all([migrate(url, migrationsDir), migrate(url, migrationsDir), migrate(url, migrationsDir)]);
+    const results = await Promise.all([
+      migrate(url, migrationsDir),
+      migrate(url, migrationsDir),
+      migrate(url, migrationsDir),
+    ]);
     const total = readMigrations(migrationsDir).length;
     expect(results.reduce((n, r) => n + r.applied.length, 0)).toBe(total);
     expect((await migrate(url, migrationsDir)).applied).toEqual([]);
@@ -78,10 +96,19 @@ describe('migration applier', () => {
     const dir = mkdtempSync(join(tmpdir(), 'usermod-mig-'));
     cpSync(migrationsDir, dir, { recursive: true });
     mkdirSync(join(dir, '29990101000000_broken'));
-    writeFileSync(join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE ok_part (id int);\nSELECT * FROM no_such_table;\n');
+    writeFileSync(
+      join(dir, '29990101000000_broken', 'migration.sql'),
+      'CREATE TABLE ok_part (id int);\nSELECT * FROM no_such_table;\n',
+    );
 
-    await expect(migrate(url, dir)).rejects.toMatchObject({ code: 'P3018', message: expect.stringContaining('no_such_table') });
-    const [row] = await query<{ finished_at: Date | null; logs: string }>(url, `SELECT * FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'`);
+    await expect(migrate(url, dir)).rejects.toMatchObject({
+      code: 'P3018',
+      message: expect.stringContaining('no_such_table'),
+    });
+    const [row] = await query<{ finished_at: Date | null; logs: string }>(
+      url,
+      `SELECT * FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'`,
+    );
     expect(row.finished_at).toBeNull();
     expect(row.logs).toContain('no_such_table');
     // One implicit transaction: the half that ran was rolled back.
@@ -101,7 +128,13 @@ function readSchema() {
   const text = readFileSync(join(projectRoot, 'prisma', 'schema.prisma'), 'utf8');
   const enums = new Map<string, string[]>();
   for (const m of text.matchAll(/^enum (\w+) \{([^}]*)\}/gm)) {
-    enums.set(m[1], m[2].split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('//')));
+    enums.set(
+      m[1],
+      m[2]
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('//')),
+    );
   }
   const models = [...text.matchAll(/^model (\w+) \{([^}]*)\}/gm)].map((m) => {
     const body = m[2];
@@ -116,7 +149,11 @@ function readSchema() {
 }
 
 const PG_TYPE: Record<string, string> = {
-  String: 'text', Boolean: 'boolean', Int: 'integer', Json: 'jsonb', DateTime: 'timestamp with time zone',
+  String: 'text',
+  Boolean: 'boolean',
+  Int: 'integer',
+  Json: 'jsonb',
+  DateTime: 'timestamp with time zone',
 };
 
 describe('schema.prisma and the migrations agree', () => {
@@ -125,7 +162,10 @@ describe('schema.prisma and the migrations agree', () => {
     await migrate(url, migrationsDir);
     const { enums, models } = readSchema();
 
-    const dbTables = await query<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY 1`);
+    const dbTables = await query<{ table_name: string }>(
+      url,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+    );
     expect(dbTables.map((t) => t.table_name)).toEqual(models.map((m) => m.table).sort());
 
     for (const model of models) {
@@ -134,11 +174,21 @@ describe('schema.prisma and the migrations agree', () => {
         `SELECT column_name, data_type, udt_name, is_nullable FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
         [model.table],
       );
-      const actual = cols.map((c) => ({ name: c.column_name, type: c.data_type === 'USER-DEFINED' ? c.udt_name : c.data_type, optional: c.is_nullable === 'YES' }));
-      const expected = model.fields.map((f) => ({ name: f.name, type: enums.has(f.type) ? f.type : PG_TYPE[f.type], optional: f.optional }));
+      const actual = cols.map((c) => ({
+        name: c.column_name,
+        type: c.data_type === 'USER-DEFINED' ? c.udt_name : c.data_type,
+        optional: c.is_nullable === 'YES',
+      }));
+      const expected = model.fields.map((f) => ({
+        name: f.name,
+        type: enums.has(f.type) ? f.type : PG_TYPE[f.type],
+        optional: f.optional,
+      }));
       expect({ table: model.table, columns: actual }).toEqual({ table: model.table, columns: expected });
 
-      const idx = await query<{ indexname: string }>(url, 'SELECT indexname FROM pg_indexes WHERE tablename = $1', [model.table]);
+      const idx = await query<{ indexname: string }>(url, 'SELECT indexname FROM pg_indexes WHERE tablename = $1', [
+        model.table,
+      ]);
       const names = idx.map((i) => i.indexname);
       for (const name of model.indexes) expect(names).toContain(name);
     }

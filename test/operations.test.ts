@@ -5,13 +5,13 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../activities';
 import { buildCodecServer } from '../codec/server';
-import { createInvites, resendInvites } from '../client';
-import { fileTransport, smtpTransport, type MailMessage } from '../delivery/transport';
+import { createInvites, refreshInviteTokens } from '../client';
+import { fileTransport, smtpTransport, type MailMessage } from '../activities/mail-transport';
 import { hashToken } from '../auth/invite-token';
-import { INVITE_EXPIRY_SCHEDULE_ID } from '../schedules/invite-expiry';
+import { INVITE_EXPIRY_SCHEDULE_ID } from '../worker/invite-expiry-schedule';
 import { runWorker } from '../worker/main';
 import { expireInvitesWorkflow } from '../workflows/expire-invites';
-import { freePort } from '../infra/free-port';
+import { freePort } from '../devstack/free-port';
 import { openHarness, testCodecKeys, testDeps, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
@@ -21,7 +21,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const shortLived = () => createActivities(testDeps(h.store, { inviteTokens: { ...testInviteTokens, validDurationSeconds: 1 } })).newInviteClaims;
+const shortLived = () =>
+  createActivities(testDeps(h.store, { inviteTokens: { ...testInviteTokens, validDurationSeconds: 1 } }))
+    .newInviteClaims;
 const tokenIn = (text: string) => new URL(/https?:\/\/\S+/.exec(text)![0]).searchParams.get('token');
 
 /** A real SMTP server on loopback that keeps what it receives (or refuses every recipient). */
@@ -53,11 +55,16 @@ describe('invite delivery', () => {
   test('create and resend send the accept link through a real SMTP server', async () => {
     const smtp = await smtpSink();
     try {
-      const delivery = { transport: smtpTransport(smtp.url, 'usermod <no-reply@example.test>'), acceptUrl: 'https://admin.example.test/invite' };
+      const delivery = {
+        transport: smtpTransport(smtp.url, 'usermod <no-reply@example.test>'),
+        acceptUrl: 'https://admin.example.test/invite',
+      };
       const real = createActivities(testDeps(h.store, { delivery }));
       const email = uniqueEmail('smtp');
       const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email }]), { sendInvite: real.sendInvite });
-      const [resent] = await h.withWorker((ctx) => resendInvites(ctx, [invite.id]), { sendInvite: real.sendInvite });
+      const [resent] = await h.withWorker((ctx) => refreshInviteTokens(ctx, [invite.id]), {
+        sendInvite: real.sendInvite,
+      });
 
       expect(smtp.received.map((m) => m.to)).toEqual([[email], [email]]);
       const bodies = smtp.received.map((m) => m.body.replace(/=\r?\n/g, '').replace(/=3D/g, '='));
@@ -75,9 +82,14 @@ describe('invite delivery', () => {
   test('a permanent refusal marks delivery failed and keeps the invite', async () => {
     const smtp = await smtpSink(true);
     try {
-      const delivery = { transport: smtpTransport(smtp.url, 'usermod <no-reply@example.test>'), acceptUrl: 'https://admin.example.test/invite' };
+      const delivery = {
+        transport: smtpTransport(smtp.url, 'usermod <no-reply@example.test>'),
+        acceptUrl: 'https://admin.example.test/invite',
+      };
       const real = createActivities(testDeps(h.store, { delivery }));
-      const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('bounce') }]), { sendInvite: real.sendInvite });
+      const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('bounce') }]), {
+        sendInvite: real.sendInvite,
+      });
       const row = await h.prisma.invite.findUniqueOrThrow({ where: { id: invite.id } });
       expect(row).toMatchObject({ delivery_status: 'failed', status: 'pending', deleted_at: null });
       expect(row.delivery_error).toContain('550');
@@ -92,9 +104,20 @@ describe('invite delivery', () => {
   test('transient failures are retried with backoff until the message goes out', async () => {
     let calls = 0;
     const sent: MailMessage[] = [];
-    const flaky = { name: 'flaky', send: async (m: MailMessage) => { calls += 1; if (calls < 3) throw new Error('connection reset'); sent.push(m); } };
-    const real = createActivities(testDeps(h.store, { delivery: { transport: flaky, acceptUrl: 'https://admin.example.test/invite' } }));
-    const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('flaky') }]), { sendInvite: real.sendInvite });
+    const flaky = {
+      name: 'flaky',
+      send: async (m: MailMessage) => {
+        calls += 1;
+        if (calls < 3) throw new Error('connection reset');
+        sent.push(m);
+      },
+    };
+    const real = createActivities(
+      testDeps(h.store, { delivery: { transport: flaky, acceptUrl: 'https://admin.example.test/invite' } }),
+    );
+    const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('flaky') }]), {
+      sendInvite: real.sendInvite,
+    });
     expect(calls).toBe(3);
     expect(tokenIn(sent[0].text)).toBe(invite.token);
     expect((await h.store.retrieveInvite(invite.id)).delivery_status).toBe('sent');
@@ -102,9 +125,18 @@ describe('invite delivery', () => {
 
   test('the default file transport writes the message to the mailbox file, not to the log', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'usermod-mail-')), 'outbox.jsonl');
-    const real = createActivities(testDeps(h.store, { delivery: { transport: fileTransport(file), acceptUrl: 'http://localhost:9000/app/invite' } }));
-    const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('file') }]), { sendInvite: real.sendInvite });
-    const [line] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const real = createActivities(
+      testDeps(h.store, {
+        delivery: { transport: fileTransport(file), acceptUrl: 'http://localhost:9000/app/invite' },
+      }),
+    );
+    const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('file') }]), {
+      sendInvite: real.sendInvite,
+    });
+    const [line] = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(line).toMatchObject({ to: invite.email, subject: 'You have been invited' });
     expect(tokenIn(line.text)).toBe(invite.token);
   });
@@ -112,41 +144,73 @@ describe('invite delivery', () => {
 
 describe('expireInvitesWorkflow', () => {
   test('expires exactly the pending invites past their expiry, one event each, and a second run changes nothing', async () => {
-    const [a, b] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('exp') }, { email: uniqueEmail('exp') }]), { newInviteClaims: shortLived() });
-    const [revokedShort] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('exp') }]), { newInviteClaims: shortLived() });
+    const [a, b] = await h.withWorker(
+      (ctx) => createInvites(ctx, [{ email: uniqueEmail('exp') }, { email: uniqueEmail('exp') }]),
+      { newInviteClaims: shortLived() },
+    );
+    const [revokedShort] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('exp') }]), {
+      newInviteClaims: shortLived(),
+    });
     await h.store.softDeleteInvites([revokedShort.id]);
     const [live] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('live') }]));
     await sleep(1500);
 
     const first = await h.withWorker((ctx) =>
-      h.client.workflow.execute(expireInvitesWorkflow, { taskQueue: ctx.taskQueue, workflowId: `expire-${a.id}`, args: [{ batchSize: 1, retentionSeconds: 0 }] }),
+      h.client.workflow.execute(expireInvitesWorkflow, {
+        taskQueue: ctx.taskQueue,
+        workflowId: `expire-${a.id}`,
+        args: [{ batchSize: 1, retentionSeconds: 0 }],
+      }),
     );
     expect(first.expired).toBeGreaterThanOrEqual(2);
-    const rows = await h.prisma.invite.findMany({ where: { id: { in: [a.id, b.id, revokedShort.id, live.id] } }, orderBy: { id: 'asc' } });
+    const rows = await h.prisma.invite.findMany({
+      where: { id: { in: [a.id, b.id, revokedShort.id, live.id] } },
+      orderBy: { id: 'asc' },
+    });
     const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
-    expect(status).toEqual({ [a.id]: 'expired', [b.id]: 'expired', [revokedShort.id]: 'pending', [live.id]: 'pending' });
-    const events = async () => (await h.store.listEvents({ name: 'invite.expired' })).filter((e) => [a.id, b.id, revokedShort.id, live.id].includes(e.payload.id as string));
+    expect(status).toEqual({
+      [a.id]: 'expired',
+      [b.id]: 'expired',
+      [revokedShort.id]: 'pending',
+      [live.id]: 'pending',
+    });
+    const events = async () =>
+      (await h.store.listEvents({ name: 'invite.expired' })).filter((e) =>
+        [a.id, b.id, revokedShort.id, live.id].includes(e.payload.id as string),
+      );
     expect((await events()).map((e) => e.payload.id).sort()).toEqual([a.id, b.id].sort());
 
     const second = await h.withWorker((ctx) =>
-      h.client.workflow.execute(expireInvitesWorkflow, { taskQueue: ctx.taskQueue, workflowId: `expire-again-${a.id}`, args: [{ batchSize: 1, retentionSeconds: 0 }] }),
+      h.client.workflow.execute(expireInvitesWorkflow, {
+        taskQueue: ctx.taskQueue,
+        workflowId: `expire-again-${a.id}`,
+        args: [{ batchSize: 1, retentionSeconds: 0 }],
+      }),
     );
     expect(second).toEqual({ expired: 0, purged: 0 });
     expect(await events()).toHaveLength(2);
     // Resend brings an expired invite back to pending with a new expiry.
-    const [again] = await h.withWorker((ctx) => resendInvites(ctx, [a.id]));
+    const [again] = await h.withWorker((ctx) => refreshInviteTokens(ctx, [a.id]));
     expect(again.status).toBe('pending');
   });
 
   test('purges expired and revoked invites older than the retention', async () => {
-    const [old] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('purge') }]), { newInviteClaims: shortLived() });
-    const [revoked, kept] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('purge') }, { email: uniqueEmail('keep') }]));
+    const [old] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('purge') }]), {
+      newInviteClaims: shortLived(),
+    });
+    const [revoked, kept] = await h.withWorker((ctx) =>
+      createInvites(ctx, [{ email: uniqueEmail('purge') }, { email: uniqueEmail('keep') }]),
+    );
     await h.store.softDeleteInvites([revoked.id]);
     await sleep(1200);
     await h.store.expireDueInvites(1000);
     await sleep(1100);
     const r = await h.withWorker((ctx) =>
-      h.client.workflow.execute(expireInvitesWorkflow, { taskQueue: ctx.taskQueue, workflowId: `purge-${old.id}`, args: [{ batchSize: 100, retentionSeconds: 1 }] }),
+      h.client.workflow.execute(expireInvitesWorkflow, {
+        taskQueue: ctx.taskQueue,
+        workflowId: `purge-${old.id}`,
+        args: [{ batchSize: 100, retentionSeconds: 1 }],
+      }),
     );
     expect(r.purged).toBeGreaterThanOrEqual(2);
     const left = await h.prisma.invite.findMany({ where: { id: { in: [old.id, revoked.id, kept.id] } } });
@@ -167,7 +231,11 @@ describe('start-up and inspection', () => {
       USERMOD_DATA_DIR: mkdtempSync(join(tmpdir(), 'usermod-data-')),
     });
     const abort = new AbortController();
-    const running = runWorker({ databaseUrl: process.env.DATABASE_URL!, temporalAddress: process.env.TEMPORAL_ADDRESS!, signal: abort.signal });
+    const running = runWorker({
+      databaseUrl: process.env.DATABASE_URL!,
+      temporalAddress: process.env.TEMPORAL_ADDRESS!,
+      signal: abort.signal,
+    });
     try {
       const handle = h.client.schedule.getHandle(INVITE_EXPIRY_SCHEDULE_ID);
       let described;
@@ -180,7 +248,12 @@ describe('start-up and inspection', () => {
       }
       expect(described!.spec.intervals).toMatchObject([{ every: 5_400_000 }]);
       expect(described!.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
-      expect(described!.action).toMatchObject({ type: 'startWorkflow', workflowType: 'expireInvitesWorkflow', taskQueue, args: [{ batchSize: 250, retentionSeconds: 0 }] });
+      expect(described!.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'expireInvitesWorkflow',
+        taskQueue,
+        args: [{ batchSize: 250, retentionSeconds: 0 }],
+      });
 
       await handle.trigger();
       let runs = 0;
@@ -199,32 +272,64 @@ describe('start-up and inspection', () => {
     }
   });
 
-  test('the codec server decodes a run\'s encrypted history for the Web UI, and refuses without its token', async () => {
+  test("the codec server decodes a run's encrypted history for the Web UI, and refuses without its token", async () => {
     const email = uniqueEmail('codec');
     const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email }]));
-    const wf = (await h.client.workflow.list({ query: `UsermodInviteIds = '${invite.id}'` })[Symbol.asyncIterator]().next()).value;
+    const wf = (
+      await h.client.workflow
+        .list({ query: `UsermodInviteIds = '${invite.id}'` })
+        [Symbol.asyncIterator]()
+        .next()
+    ).value;
     const history = await h.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const completed = history.events!.find((e) => e.workflowExecutionCompletedEventAttributes)!;
     const payloads = completed.workflowExecutionCompletedEventAttributes!.result!.payloads!.map((p) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+      metadata: Object.fromEntries(
+        Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+      ),
       data: Buffer.from(p.data!).toString('base64'),
     }));
     expect(Buffer.from(payloads[0].data, 'base64').toString('latin1')).not.toContain(email);
 
-    const app = await buildCodecServer({ keys: testCodecKeys, token: 'codec-token', uiOrigins: ['http://localhost:8233'] });
+    const app = await buildCodecServer({
+      keys: testCodecKeys,
+      token: 'codec-token',
+      uiOrigins: ['http://localhost:8233'],
+    });
     try {
       const denied = await app.inject({ method: 'POST', url: '/decode', payload: { payloads } });
       expect(denied.statusCode).toBe(401);
-      for (const req of [{ url: '/decode', headers: { authorization: 'Bearer codec-token' } }, { url: '/codec-token/decode', headers: {} }]) {
-        const res = await app.inject({ method: 'POST', url: req.url, headers: { ...req.headers, origin: 'http://localhost:8233', 'x-namespace': 'default' }, payload: { payloads } });
+      for (const req of [
+        { url: '/decode', headers: { authorization: 'Bearer codec-token' } },
+        { url: '/codec-token/decode', headers: {} },
+      ]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: req.url,
+          headers: { ...req.headers, origin: 'http://localhost:8233', 'x-namespace': 'default' },
+          payload: { payloads },
+        });
         expect(res.statusCode).toBe(200);
         expect(res.headers['access-control-allow-origin']).toBe('http://localhost:8233');
         const decoded = JSON.parse(Buffer.from(res.json().payloads[0].data, 'base64').toString('utf8'));
         expect(decoded.invites[0]).toMatchObject({ id: invite.id, email });
       }
-      const preflight = await app.inject({ method: 'OPTIONS', url: '/decode', headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-namespace,content-type' } });
+      const preflight = await app.inject({
+        method: 'OPTIONS',
+        url: '/decode',
+        headers: {
+          origin: 'http://localhost:8233',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-namespace,content-type',
+        },
+      });
       expect(preflight.headers['access-control-allow-headers']).toContain('x-namespace');
-      const bad = await app.inject({ method: 'POST', url: '/decode', headers: { authorization: 'Bearer codec-token' }, payload: {} });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/decode',
+        headers: { authorization: 'Bearer codec-token' },
+        payload: {},
+      });
       expect(bad.json()).toEqual({ type: 'invalid_data', message: "Invalid request: Field 'payloads' is required" });
     } finally {
       await app.close();

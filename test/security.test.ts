@@ -5,7 +5,7 @@ import { DEFAULT_HARDENING } from '../api/hardening';
 import { readiness } from '../api/health';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
-import { freePort } from '../infra/free-port';
+import { freePort } from '../devstack/free-port';
 import { openHarness, sentMail, testDataConverter, uniqueEmail, type Harness } from './harness';
 import { startTestApi, type TestApi } from './http';
 
@@ -49,48 +49,98 @@ describe('1. idempotency keys belong to one caller and one request', () => {
   test('register: another caller reusing the key gets their own bearer, never the victim’s; the victim’s e-mail with another password is 422', async () => {
     const k = key('reg');
     const victim = uniqueEmail('victim');
-    const a = await api.call('POST', '/auth/user/emailpass/register', { body: { email: victim, password: PASSWORD }, headers: { 'idempotency-key': k } });
+    const a = await api.call('POST', '/auth/user/emailpass/register', {
+      body: { email: victim, password: PASSWORD },
+      headers: { 'idempotency-key': k },
+    });
     expect(a.status).toBe(200);
-    const b = await api.call('POST', '/auth/user/emailpass/register', { body: { email: uniqueEmail('attacker'), password: PASSWORD }, headers: { 'idempotency-key': k } });
+    const b = await api.call('POST', '/auth/user/emailpass/register', {
+      body: { email: uniqueEmail('attacker'), password: PASSWORD },
+      headers: { 'idempotency-key': k },
+    });
     expect(b.status).toBe(200);
     expect(claims(b.body.token).auth_identity_id).not.toBe(claims(a.body.token).auth_identity_id);
-    const c = await api.call('POST', '/auth/user/emailpass/register', { body: { email: victim, password: 'attacker guess 12345' }, headers: { 'idempotency-key': k } });
-    expect(c).toMatchObject({ status: 422, body: { type: 'duplicate_error', message: 'Idempotency key reused with a different request' } });
+    const c = await api.call('POST', '/auth/user/emailpass/register', {
+      body: { email: victim, password: 'attacker guess 12345' },
+      headers: { 'idempotency-key': k },
+    });
+    expect(c).toMatchObject({
+      status: 422,
+      body: { type: 'duplicate_error', message: 'Idempotency key reused with a different request' },
+    });
     // The victim's own retry is answered with their identity.
-    const d = await api.call('POST', '/auth/user/emailpass/register', { body: { email: victim, password: PASSWORD }, headers: { 'idempotency-key': k } });
+    const d = await api.call('POST', '/auth/user/emailpass/register', {
+      body: { email: victim, password: PASSWORD },
+      headers: { 'idempotency-key': k },
+    });
     expect(claims(d.body.token).auth_identity_id).toBe(claims(a.body.token).auth_identity_id);
   });
 
   test('admin routes: a second admin reusing a key runs their own request and never sees the first admin’s token', async () => {
     const k = key('inv');
     const [e1, e2] = [uniqueEmail('first'), uniqueEmail('second')];
-    const first = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: e1 }, headers: { 'idempotency-key': k } });
-    const second = await api.call('POST', '/admin/invites', { token: admins[1].token, body: { email: e2 }, headers: { 'idempotency-key': k } });
+    const first = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: e1 },
+      headers: { 'idempotency-key': k },
+    });
+    const second = await api.call('POST', '/admin/invites', {
+      token: admins[1].token,
+      body: { email: e2 },
+      headers: { 'idempotency-key': k },
+    });
     expect(first).toMatchObject({ status: 200, body: { invite: { email: e1 } } });
     expect(second).toMatchObject({ status: 200, body: { invite: { email: e2 } } });
     expect(second.body.invite.token).not.toBe(first.body.invite.token);
     expect(await h.prisma.invite.count({ where: { email: { in: [e1, e2] } } })).toBe(2);
 
     const u = uniqueEmail('made');
-    const made = await api.call('POST', '/admin/users', { token: admins[0].token, body: { email: u, password: PASSWORD }, headers: { 'idempotency-key': k } });
+    const made = await api.call('POST', '/admin/users', {
+      token: admins[0].token,
+      body: { email: u, password: PASSWORD },
+      headers: { 'idempotency-key': k },
+    });
     expect(made).toMatchObject({ status: 200, body: { user: { email: u } } }); // same key, another route: its own request
   });
 
   test('the same caller: same key and body → the first result; another body → 422 and nothing runs', async () => {
     const k = key('same');
     const e = uniqueEmail('same');
-    const a = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: e }, headers: { 'idempotency-key': k } });
-    const b = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: e }, headers: { 'idempotency-key': k } });
+    const a = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: e },
+      headers: { 'idempotency-key': k },
+    });
+    const b = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: e },
+      headers: { 'idempotency-key': k },
+    });
     expect(b.body).toEqual(a.body);
     const other = uniqueEmail('other');
-    const c = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: other }, headers: { 'idempotency-key': k } });
-    expect(c).toMatchObject({ status: 422, body: { type: 'duplicate_error', message: 'Idempotency key reused with a different request' } });
+    const c = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: other },
+      headers: { 'idempotency-key': k },
+    });
+    expect(c).toMatchObject({
+      status: 422,
+      body: { type: 'duplicate_error', message: 'Idempotency key reused with a different request' },
+    });
     expect(await h.prisma.invite.count({ where: { email: other } })).toBe(0);
     // Same key on another user id of the same route: a different request too.
     const [x, y] = admins;
-    const upd = await api.call('POST', `/admin/users/${x.id}`, { token: y.token, body: { first_name: 'A' }, headers: { 'idempotency-key': k } });
+    const upd = await api.call('POST', `/admin/users/${x.id}`, {
+      token: y.token,
+      body: { first_name: 'A' },
+      headers: { 'idempotency-key': k },
+    });
     expect(upd.status).toBe(200);
-    const upd2 = await api.call('POST', `/admin/users/${y.id}`, { token: y.token, body: { first_name: 'A' }, headers: { 'idempotency-key': k } });
+    const upd2 = await api.call('POST', `/admin/users/${y.id}`, {
+      token: y.token,
+      body: { first_name: 'A' },
+      headers: { 'idempotency-key': k },
+    });
     expect(upd2).toMatchObject({ status: 422 });
   });
 
@@ -98,13 +148,33 @@ describe('1. idempotency keys belong to one caller and one request', () => {
     const k = key('reset');
     const victim = uniqueEmail('reset-victim');
     await createUserAccount(worker.ctx, { email: victim, password: PASSWORD });
-    expect((await api.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier: uniqueEmail('nobody') }, headers: { 'idempotency-key': k } })).status).toBe(201);
-    expect((await api.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier: victim }, headers: { 'idempotency-key': k } })).status).toBe(201);
+    expect(
+      (
+        await api.call('POST', '/auth/user/emailpass/reset-password', {
+          body: { identifier: uniqueEmail('nobody') },
+          headers: { 'idempotency-key': k },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api.call('POST', '/auth/user/emailpass/reset-password', {
+          body: { identifier: victim },
+          headers: { 'idempotency-key': k },
+        })
+      ).status,
+    ).toBe(201);
     await waitFor(() => mailTo(victim).length === 1, 'the victim’s reset mail');
   });
 
   test('keys are refused where no caller can own them, and must be well formed', async () => {
-    expect(await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: uniqueEmail('k') }, headers: { 'idempotency-key': 'has spaces' } })).toMatchObject({
+    expect(
+      await api.call('POST', '/admin/invites', {
+        token: admins[0].token,
+        body: { email: uniqueEmail('k') },
+        headers: { 'idempotency-key': 'has spaces' },
+      }),
+    ).toMatchObject({
       status: 400,
       body: { type: 'invalid_data', message: expect.stringContaining('Idempotency-Key must be') },
     });
@@ -117,25 +187,51 @@ describe('issue 11.6: honest answers during outages', () => {
     const e = uniqueEmail('infra');
     const broken = await h.startWorker({
       createInvites: async () => {
-        throw ApplicationFailure.create({ type: 'database_gone', message: 'the database went away', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'database_gone',
+          message: 'the database went away',
+          nonRetryable: true,
+        });
       },
     });
-    const failed = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: e }, headers: { 'idempotency-key': k } });
+    const failed = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: e },
+      headers: { 'idempotency-key': k },
+    });
     await broken.stop();
     expect(failed).toMatchObject({ status: 503, body: { type: 'unavailable' } });
     expect(failed.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await h.prisma.invite.count({ where: { email: e } })).toBe(0);
 
-    const again = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: e }, headers: { 'idempotency-key': k } });
+    const again = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: e },
+      headers: { 'idempotency-key': k },
+    });
     expect(again).toMatchObject({ status: 200, body: { invite: { email: e } } });
-    const replay = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: e }, headers: { 'idempotency-key': k } });
+    const replay = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: e },
+      headers: { 'idempotency-key': k },
+    });
     expect(replay.body).toEqual(again.body);
     expect(await h.prisma.invite.count({ where: { email: e } })).toBe(1);
 
     const k2 = key('refused');
-    const refused = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: admins[1].email }, headers: { 'idempotency-key': k2 } });
+    const refused = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: admins[1].email },
+      headers: { 'idempotency-key': k2 },
+    });
     expect(refused.status).toBe(400);
-    expect(await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: admins[1].email }, headers: { 'idempotency-key': k2 } })).toMatchObject({ status: 400, body: refused.body });
+    expect(
+      await api.call('POST', '/admin/invites', {
+        token: admins[0].token,
+        body: { email: admins[1].email },
+        headers: { 'idempotency-key': k2 },
+      }),
+    ).toMatchObject({ status: 400, body: refused.body });
   });
 
   test('database down: every admin route answers 503 with Retry-After, not 401', async () => {
@@ -144,14 +240,31 @@ describe('issue 11.6: honest answers during outages', () => {
     try {
       const token = admins[0].token;
       for (const [method, path, body] of [
-        ['GET', '/admin/users'], ['GET', '/admin/users/me'], ['GET', `/admin/users/${admins[1].id}`], ['POST', `/admin/users/${admins[1].id}`, { first_name: 'x' }],
-        ['DELETE', `/admin/users/${admins[1].id}`], ['POST', '/admin/users', { email: uniqueEmail('x'), password: PASSWORD }], ['GET', '/admin/invites'],
-        ['POST', '/admin/invites', { email: uniqueEmail('x') }], ['GET', '/admin/invites/invite_x'], ['DELETE', '/admin/invites/invite_x'], ['POST', '/admin/invites/invite_x/resend'],
+        ['GET', '/admin/users'],
+        ['GET', '/admin/users/me'],
+        ['GET', `/admin/users/${admins[1].id}`],
+        ['POST', `/admin/users/${admins[1].id}`, { first_name: 'x' }],
+        ['DELETE', `/admin/users/${admins[1].id}`],
+        ['POST', '/admin/users', { email: uniqueEmail('x'), password: PASSWORD }],
+        ['GET', '/admin/invites'],
+        ['POST', '/admin/invites', { email: uniqueEmail('x') }],
+        ['GET', '/admin/invites/invite_x'],
+        ['DELETE', '/admin/invites/invite_x'],
+        ['POST', '/admin/invites/invite_x/resend'],
       ] as [string, string, unknown?][]) {
         const res = await down.call(method, path, { token, body });
-        expect({ method, path, status: res.status, type: res.body?.type, retryAfter: res.headers.get('retry-after') }).toEqual({ method, path, status: 503, type: 'unavailable', retryAfter: '5' });
+        expect({
+          method,
+          path,
+          status: res.status,
+          type: res.body?.type,
+          retryAfter: res.headers.get('retry-after'),
+        }).toEqual({ method, path, status: 503, type: 'unavailable', retryAfter: '5' });
       }
-      expect((await down.call('POST', '/auth/user/emailpass', { body: { email: admins[0].email, password: PASSWORD } })).status).toBe(503);
+      expect(
+        (await down.call('POST', '/auth/user/emailpass', { body: { email: admins[0].email, password: PASSWORD } }))
+          .status,
+      ).toBe(503);
     } finally {
       await down.close();
       await deadPrisma.$disconnect();
@@ -161,12 +274,20 @@ describe('issue 11.6: honest answers during outages', () => {
   test('Temporal down: mutations answer 503 with Retry-After within a few seconds, and /health at once', async () => {
     // A client whose Temporal is not there (nothing listens on the port): exactly what a dead server looks like.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const usermod: UsermodClient = { ...worker.ctx, client: new Client({ connection, namespace: 'default', dataConverter: testDataConverter }) };
+    const usermod: UsermodClient = {
+      ...worker.ctx,
+      client: new Client({ connection, namespace: 'default', dataConverter: testDataConverter }),
+    };
     const down = await startTestApi(h, usermod, {
-      context: { health: readiness({ ping: () => h.prisma.$queryRaw`SELECT 1`, store: h.store, usermod, namespace: 'default' }) },
+      context: {
+        health: readiness({ ping: () => h.prisma.$queryRaw`SELECT 1`, store: h.store, usermod, namespace: 'default' }),
+      },
     });
     try {
-      const res = await down.call('POST', '/admin/invites', { token: admins[0].token, body: { email: uniqueEmail('t') } });
+      const res = await down.call('POST', '/admin/invites', {
+        token: admins[0].token,
+        body: { email: uniqueEmail('t') },
+      });
       expect(res).toMatchObject({ status: 503, body: { type: 'unavailable' } });
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(res.ms).toBeLessThan(8000); // no hang: the deadline on starting a flow, not the gRPC client's ~20 s of retries
@@ -183,7 +304,15 @@ describe('issue 11.6: honest answers during outages', () => {
 
 describe('7. limits on guessing', () => {
   let limited: TestApi;
-  const limits = { ...DEFAULT_HARDENING.limits, windowSeconds: 60, perIp: 4, perIdentifier: 2, loginFailures: 3, lockoutSeconds: 1, lockoutMaxSeconds: 8 };
+  const limits = {
+    ...DEFAULT_HARDENING.limits,
+    windowSeconds: 60,
+    perIp: 4,
+    perIdentifier: 2,
+    loginFailures: 3,
+    lockoutSeconds: 1,
+    lockoutMaxSeconds: 8,
+  };
   beforeAll(async () => {
     limited = await startTestApi(h, worker.ctx, { hardening: { ...DEFAULT_HARDENING, limits } });
   });
@@ -199,10 +328,18 @@ describe('7. limits on guessing', () => {
     ];
     for (const [method, path, body] of routes) {
       const answers = [];
-      for (let i = 0; i < limits.perIp + 1; i++) answers.push(await limited.call(method, path.replace('garbage', `garbage${i}`), { body: body(i) }));
+      for (let i = 0; i < limits.perIp + 1; i++)
+        answers.push(await limited.call(method, path.replace('garbage', `garbage${i}`), { body: body(i) }));
       const last = answers.at(-1)!;
-      expect({ path, statuses: answers.slice(0, -1).map((a) => a.status < 429) }).toEqual({ path, statuses: Array(limits.perIp).fill(true) });
-      expect({ path, status: last.status, type: last.body.type }).toEqual({ path, status: 429, type: 'too_many_requests' });
+      expect({ path, statuses: answers.slice(0, -1).map((a) => a.status < 429) }).toEqual({
+        path,
+        statuses: Array(limits.perIp).fill(true),
+      });
+      expect({ path, status: last.status, type: last.body.type }).toEqual({
+        path,
+        status: 429,
+        type: 'too_many_requests',
+      });
       expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     }
   });
@@ -212,13 +349,27 @@ describe('7. limits on guessing', () => {
     try {
       const victim = uniqueEmail('mailbox');
       const codes = [];
-      for (let i = 0; i < 3; i++) codes.push((await fresh.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier: victim } })).status);
+      for (let i = 0; i < 3; i++)
+        codes.push(
+          (await fresh.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier: victim } })).status,
+        );
       expect(codes).toEqual([201, 201, 429]);
-      expect((await fresh.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier: uniqueEmail('other') } })).status).toBe(201);
+      expect(
+        (
+          await fresh.call('POST', '/auth/user/emailpass/reset-password', {
+            body: { identifier: uniqueEmail('other') },
+          })
+        ).status,
+      ).toBe(201);
 
-      const invite = (await fresh.call('POST', '/admin/invites', { token: admins[0].token, body: { email: uniqueEmail('resend') } })).body.invite;
+      const invite = (
+        await fresh.call('POST', '/admin/invites', { token: admins[0].token, body: { email: uniqueEmail('resend') } })
+      ).body.invite;
       const resends = [];
-      for (let i = 0; i < 3; i++) resends.push((await fresh.call('POST', `/admin/invites/${invite.id}/resend`, { token: admins[0].token })).status);
+      for (let i = 0; i < 3; i++)
+        resends.push(
+          (await fresh.call('POST', `/admin/invites/${invite.id}/resend`, { token: admins[0].token })).status,
+        );
       expect(resends).toEqual([200, 200, 429]);
     } finally {
       await fresh.close();
@@ -226,7 +377,9 @@ describe('7. limits on guessing', () => {
   });
 
   test('repeated failed logins lock the e-mail with a growing delay, the right password included; a success clears it', async () => {
-    const fresh = await startTestApi(h, worker.ctx, { hardening: { ...DEFAULT_HARDENING, limits: { ...limits, perIp: 1000, perIdentifier: 1000 } } });
+    const fresh = await startTestApi(h, worker.ctx, {
+      hardening: { ...DEFAULT_HARDENING, limits: { ...limits, perIp: 1000, perIdentifier: 1000 } },
+    });
     try {
       const email = uniqueEmail('locked');
       await createUserAccount(worker.ctx, { email, password: PASSWORD });
@@ -265,7 +418,11 @@ describe('7. limits on guessing', () => {
     try {
       for (const identifier of [known, uniqueEmail('unknown')]) {
         const res = await api.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier } });
-        expect({ identifier, status: res.status, body: res.body }).toEqual({ identifier, status: 201, body: undefined });
+        expect({ identifier, status: res.status, body: res.body }).toEqual({
+          identifier,
+          status: 201,
+          body: undefined,
+        });
       }
       expect(lookedUp).toEqual([]); // both answered while no lookup has happened yet
       release();
@@ -280,23 +437,47 @@ describe('7. limits on guessing', () => {
 describe('9. right answers', () => {
   test('null body, paging and date errors say what was expected; long values are quoted by a short prefix', async () => {
     const t = { token: admins[0].token };
-    expect(await api.call('POST', `/admin/users/${admins[0].id}`, { ...t, body: 'null' })).toMatchObject({ status: 400, body: { type: 'invalid_data', message: "Invalid request: Expected a JSON object, got: 'null'" } });
-    expect(await api.call('GET', '/admin/users?limit=abc', t)).toMatchObject({ status: 400, body: { message: "Invalid request: Field 'limit' must be a whole number from 0 to 1000, got 'abc'" } });
-    expect(await api.call('GET', '/admin/invites?offset=-1', t)).toMatchObject({ status: 400, body: { message: "Invalid request: Field 'offset' must be a whole number from 0, got '-1'" } });
+    expect(await api.call('POST', `/admin/users/${admins[0].id}`, { ...t, body: 'null' })).toMatchObject({
+      status: 400,
+      body: { type: 'invalid_data', message: "Invalid request: Expected a JSON object, got: 'null'" },
+    });
+    expect(await api.call('GET', '/admin/users?limit=abc', t)).toMatchObject({
+      status: 400,
+      body: { message: "Invalid request: Field 'limit' must be a whole number from 0 to 1000, got 'abc'" },
+    });
+    expect(await api.call('GET', '/admin/invites?offset=-1', t)).toMatchObject({
+      status: 400,
+      body: { message: "Invalid request: Field 'offset' must be a whole number from 0, got '-1'" },
+    });
     expect(await api.call('GET', '/admin/invites?expires_at[$gt]=soon', t)).toMatchObject({
       status: 400,
-      body: { message: "Invalid request: Field 'expires_at[$gt]' must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z, got 'soon'" },
+      body: {
+        message:
+          "Invalid request: Field 'expires_at[$gt]' must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z, got 'soon'",
+      },
     });
-    const huge = await api.call('POST', '/admin/invites', { ...t, body: { email: `${'x'.repeat(900_000)}@example.com` } });
-    expect(huge).toMatchObject({ status: 400, body: { message: "Invalid request: Field 'email' must be at most 254 characters" } });
-    const avatar = await api.call('POST', `/admin/users/${admins[0].id}`, { ...t, body: { avatar_url: `javascript:${'a'.repeat(500)}` } });
+    const huge = await api.call('POST', '/admin/invites', {
+      ...t,
+      body: { email: `${'x'.repeat(900_000)}@example.com` },
+    });
+    expect(huge).toMatchObject({
+      status: 400,
+      body: { message: "Invalid request: Field 'email' must be at most 254 characters" },
+    });
+    const avatar = await api.call('POST', `/admin/users/${admins[0].id}`, {
+      ...t,
+      body: { avatar_url: `javascript:${'a'.repeat(500)}` },
+    });
     expect(avatar.status).toBe(400);
     expect(avatar.body.message.length).toBeLessThan(160);
   });
 
   test('414 and 431 answer {type, message} too', async () => {
     const long = await api.call('GET', `/admin/users/${'u'.repeat(150)}`, { token: admins[0].token });
-    expect(long).toMatchObject({ status: 414, body: { type: 'invalid_data', message: expect.stringContaining('path segment') } });
+    expect(long).toMatchObject({
+      status: 414,
+      body: { type: 'invalid_data', message: expect.stringContaining('path segment') },
+    });
     const headers = await api.call('GET', '/admin/users', { headers: { 'x-big': 'h'.repeat(20_000) } });
     expect(headers).toMatchObject({ status: 431, body: { type: 'invalid_data' } });
   });
@@ -304,9 +485,16 @@ describe('9. right answers', () => {
 
 describe('10. hardening', () => {
   test('security headers everywhere; answers that carry tokens are never cached', async () => {
-    const login = await api.call('POST', '/auth/user/emailpass', { body: { email: admins[0].email, password: PASSWORD } });
-    const invite = await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email: uniqueEmail('hdr') } });
-    const reg = await api.call('POST', '/auth/user/emailpass/register', { body: { email: uniqueEmail('hdr'), password: PASSWORD } });
+    const login = await api.call('POST', '/auth/user/emailpass', {
+      body: { email: admins[0].email, password: PASSWORD },
+    });
+    const invite = await api.call('POST', '/admin/invites', {
+      token: admins[0].token,
+      body: { email: uniqueEmail('hdr') },
+    });
+    const reg = await api.call('POST', '/auth/user/emailpass/register', {
+      body: { email: uniqueEmail('hdr'), password: PASSWORD },
+    });
     for (const res of [login, invite, reg, await api.call('GET', '/admin/users/me', { token: admins[0].token })]) {
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -11,8 +11,8 @@ import { buildApi } from '../api/server';
 import { acceptInvite, createInvites, createUserAccount } from '../client';
 import { ConfigError, loadConfig, projectRoot } from '../config';
 import { ensureLocalSecrets } from '../config/secrets';
-import { freePort } from '../infra/free-port';
-import { ensureTemporalCli } from '../infra/temporal-cli';
+import { freePort } from '../devstack/free-port';
+import { ensureTemporalCli } from '../devstack/temporal-cli';
 import { openHarness, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
@@ -42,7 +42,13 @@ describe('readiness', () => {
   test('GET /health is 503 naming each part until a worker polls and the seeded admin exists, then 200', async () => {
     const adminEmail = uniqueEmail('seed');
     const usermod = { client: h.client, taskQueue: `nobody-polls-${Date.now()}`, jwtSecret: testInviteTokens.secret };
-    const health = readiness({ ping: () => h.prisma.$queryRaw`SELECT 1`, store: h.store, usermod, namespace: 'default', adminEmail });
+    const health = readiness({
+      ping: () => h.prisma.$queryRaw`SELECT 1`,
+      store: h.store,
+      usermod,
+      namespace: 'default',
+      adminEmail,
+    });
     app = await buildApi({ store: h.store, usermod, jwtSecret: testInviteTokens.secret, jwtExpiresIn: '1h', health });
     const res = await app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(503);
@@ -50,7 +56,13 @@ describe('readiness', () => {
 
     // The file's worker polls its own queue; the admin is created through the real flow.
     await h.withWorker(async (ctx) => {
-      const ready = readiness({ ping: () => h.prisma.$queryRaw`SELECT 1`, store: h.store, usermod: ctx, namespace: 'default', adminEmail });
+      const ready = readiness({
+        ping: () => h.prisma.$queryRaw`SELECT 1`,
+        store: h.store,
+        usermod: ctx,
+        namespace: 'default',
+        adminEmail,
+      });
       // Readiness turns true once the worker's first poll reaches the server.
       let report = await ready();
       for (let i = 0; i < 50 && !report.worker; i++) report = await new Promise((r) => setTimeout(r, 200)).then(ready);
@@ -84,11 +96,20 @@ describe("the README's queries find real runs", () => {
       for (let i = 0; i < 50 && found.length === 0; i++) {
         found = [];
         for await (const wf of h.client.workflow.list({ query })) found.push(wf.workflowId);
-        found = found.filter((id) => id.includes(invite.id) || id.startsWith('invite-create-'));
+        found = found.filter((id) => id.includes(invite.id) || id.startsWith('create-invites-'));
         if (!found.length) await new Promise((r) => setTimeout(r, 200));
       }
       expect({ query, found: found.length > 0 }).toEqual({ query, found: true });
-      const { stdout } = await promisify(execFile)(cli, ['workflow', 'list', '--address', process.env.TEMPORAL_ADDRESS!, '--query', query, '-o', 'json']);
+      const { stdout } = await promisify(execFile)(cli, [
+        'workflow',
+        'list',
+        '--address',
+        process.env.TEMPORAL_ADDRESS!,
+        '--query',
+        query,
+        '-o',
+        'json',
+      ]);
       expect({ query, cliFound: JSON.parse(stdout || '[]').length > 0 }).toEqual({ query, cliFound: true });
     }
   });
@@ -97,11 +118,15 @@ describe("the README's queries find real runs", () => {
 describe('configuration', () => {
   test('without JWT_SECRET and without local secrets, usermod refuses to start and names the variable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'usermod-cfg-'));
-    expect(() => withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: undefined, USERMOD_PAYLOAD_KEYS: undefined }, loadConfig)).toThrow(ConfigError);
-    expect(() => withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: undefined }, loadConfig)).toThrow(/^JWT_SECRET is not set/);
-    expect(() => withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: 'x'.repeat(40), USERMOD_PAYLOAD_KEYS: undefined }, loadConfig)).toThrow(
-      /^USERMOD_PAYLOAD_KEYS is not set/,
+    expect(() =>
+      withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: undefined, USERMOD_PAYLOAD_KEYS: undefined }, loadConfig),
+    ).toThrow(ConfigError);
+    expect(() => withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: undefined }, loadConfig)).toThrow(
+      /^JWT_SECRET is not set/,
     );
+    expect(() =>
+      withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: 'x'.repeat(40), USERMOD_PAYLOAD_KEYS: undefined }, loadConfig),
+    ).toThrow(/^USERMOD_PAYLOAD_KEYS is not set/);
   });
 
   test('local secrets are random, private (0600) and shared by every entry point that reads the same data folder', () => {
@@ -111,18 +136,32 @@ describe('configuration', () => {
     expect(ensureLocalSecrets(a)).toEqual(sa);
     expect(ensureLocalSecrets(b).jwtSecret).not.toBe(sa.jwtSecret);
     expect(statSync(join(a, 'secrets.json')).mode & 0o777).toBe(0o600);
-    const config = withEnv({ USERMOD_DATA_DIR: a, JWT_SECRET: undefined, USERMOD_PAYLOAD_KEYS: undefined, CODEC_SERVER_TOKEN: undefined }, loadConfig);
-    expect(config).toMatchObject({ jwtSecret: sa.jwtSecret, payloadKeys: sa.payloadKeys, embeddedPgPassword: sa.embeddedPgPassword });
+    const config = withEnv(
+      { USERMOD_DATA_DIR: a, JWT_SECRET: undefined, USERMOD_PAYLOAD_KEYS: undefined, CODEC_SERVER_TOKEN: undefined },
+      loadConfig,
+    );
+    expect(config).toMatchObject({
+      jwtSecret: sa.jwtSecret,
+      payloadKeys: sa.payloadKeys,
+      embeddedPgPassword: sa.embeddedPgPassword,
+    });
     expect(config.codecServer.token).toBe(sa.codecServerToken);
   });
 
   test('mail links follow PORT, or PUBLIC_URL when set', () => {
-    const env = { JWT_SECRET: 'x'.repeat(40), USERMOD_PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, INVITE_ACCEPT_URL: undefined, PASSWORD_RESET_URL: undefined };
+    const env = {
+      JWT_SECRET: 'x'.repeat(40),
+      USERMOD_PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      INVITE_ACCEPT_URL: undefined,
+      PASSWORD_RESET_URL: undefined,
+    };
     expect(withEnv({ ...env, PORT: '9123', PUBLIC_URL: undefined }, loadConfig).invites).toMatchObject({
       acceptUrl: 'http://localhost:9123/app/invite',
       resetUrl: 'http://localhost:9123/app/reset-password',
     });
-    expect(withEnv({ ...env, PUBLIC_URL: 'https://admin.example.com/' }, loadConfig).invites.acceptUrl).toBe('https://admin.example.com/app/invite');
+    expect(withEnv({ ...env, PUBLIC_URL: 'https://admin.example.com/' }, loadConfig).invites.acceptUrl).toBe(
+      'https://admin.example.com/app/invite',
+    );
     expect(() => withEnv({ ...env, PUBLIC_URL: 'ftp://x' }, loadConfig)).toThrow(/^PUBLIC_URL must be http\(s\)/);
   });
 });
@@ -159,18 +198,30 @@ describe('start-up failures print one line naming the cause', () => {
     const { code, out } = await start({ PORT: String(port) });
     expect(code).toBe(1);
     expect(out.split('\n')).toHaveLength(1);
-    expect(out).toMatch(new RegExp(`^usermod failed to start: ports: port ${port} \\(PORT\\) is already in use by pid ${process.pid} \\(.*\\): stop it or set PORT to a free port$`));
+    expect(out).toMatch(
+      new RegExp(
+        `^usermod failed to start: ports: port ${port} \\(PORT\\) is already in use by pid ${process.pid} \\(.*\\): stop it or set PORT to a free port$`,
+      ),
+    );
   });
 
   test('an unreachable DATABASE_URL names the setting and why', async () => {
-    const { code, out } = await start({ DATABASE_URL: 'postgresql://u:p@no-such-host.invalid:5432/x', TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS! });
+    const { code, out } = await start({
+      DATABASE_URL: 'postgresql://u:p@no-such-host.invalid:5432/x',
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
+    });
     expect(code).toBe(1);
     expect(out).toBe("usermod failed to start: database: DATABASE_URL: host 'no-such-host.invalid' not found");
   });
 
   test('a missing Temporal CLI says how to get one', async () => {
-    const { code, out } = await start({ TEMPORAL_CLI_PATH: '/nonexistent/temporal', DATABASE_URL: process.env.DATABASE_URL! });
+    const { code, out } = await start({
+      TEMPORAL_CLI_PATH: '/nonexistent/temporal',
+      DATABASE_URL: process.env.DATABASE_URL!,
+    });
     expect(code).toBe(1);
-    expect(out).toBe('usermod failed to start: Temporal CLI: TEMPORAL_CLI_PATH points at /nonexistent/temporal, which does not exist');
+    expect(out).toBe(
+      'usermod failed to start: Temporal CLI: TEMPORAL_CLI_PATH points at /nonexistent/temporal, which does not exist',
+    );
   });
 });

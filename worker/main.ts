@@ -4,17 +4,19 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig, type Config } from '../config';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
-import { fileTransport, smtpTransport, type MailTransport } from '../delivery/transport';
+import { fileTransport, smtpTransport, type MailTransport } from '../activities/mail-transport';
 import { logger } from '../infra/logger';
 import { failStartup, standaloneTargets } from '../infra/standalone';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
-import { ensureInviteExpirySchedule } from '../schedules/invite-expiry';
+import { ensureInviteExpirySchedule } from './invite-expiry-schedule';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { bundleWorkflows, createWorker } from './worker';
 
 export function mailTransport(config: Config): MailTransport {
-  return config.mail.transport === 'smtp' ? smtpTransport(config.mail.smtpUrl!, config.mail.from) : fileTransport(config.mail.outboxFile);
+  return config.mail.transport === 'smtp'
+    ? smtpTransport(config.mail.smtpUrl!, config.mail.from)
+    : fileTransport(config.mail.outboxFile);
 }
 
 export async function runWorker(opts: { databaseUrl: string; temporalAddress: string; signal?: AbortSignal }) {
@@ -32,7 +34,11 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       activities: createActivities({
         store: createStore(prisma),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
-        delivery: { transport: mailTransport(config), acceptUrl: config.invites.acceptUrl, resetUrl: config.invites.resetUrl },
+        delivery: {
+          transport: mailTransport(config),
+          acceptUrl: config.invites.acceptUrl,
+          resetUrl: config.invites.resetUrl,
+        },
       }),
       workflowBundle: await bundleWorkflows(),
       dataConverter,
@@ -47,7 +53,12 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
     });
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info(
-      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, mail: config.mail.transport, schedule: scheduleId },
+      {
+        taskQueue: config.temporal.taskQueue,
+        namespace: config.temporal.namespace,
+        mail: config.mail.transport,
+        schedule: scheduleId,
+      },
       'worker running',
     );
     // Worker.run() resolves after a graceful drain; the SDK's runtime handles SIGINT/SIGTERM for it.

@@ -6,7 +6,17 @@ export const workflowsPath = require.resolve('../workflows');
 
 /** Bundle the workflow code once per process; every Worker created here reuses it. */
 export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { ...console, trace: () => undefined, debug: () => undefined, info: () => undefined, log: () => undefined } as never });
+  return bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath,
+    logger: {
+      ...console,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      log: () => undefined,
+    } as never,
+  });
 }
 
 export interface UsermodWorkerOptions {

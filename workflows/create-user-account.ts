@@ -1,19 +1,10 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { UserDTO } from '../store';
+import { USER_IDS, type CreateUserAccountInput, type UserAccount } from '../domain';
 import { activities, local } from './activity-options';
-import { event, runSaga } from './saga';
-import { USER_IDS } from './search-attributes';
+import { event, recordEvents, runSaga } from './saga';
 
-export interface CreateUserAccountInput {
-  email: string;
-  /** scrypt hash; the password is hashed before the flow starts. */
-  passwordHash: string;
-  first_name?: string | null;
-  last_name?: string | null;
-}
-
-/** A user and its emailpass login in one flow (the admin CLI's first admin). */
-export async function createUserAccountWorkflow(input: CreateUserAccountInput): Promise<{ user: UserDTO; authIdentityId: string }> {
+/** A user and its emailpass login in one flow (the admin CLI's first admin, POST /admin/users). */
+export async function createUserAccountWorkflow(input: CreateUserAccountInput): Promise<UserAccount> {
   return runSaga(async (saga) => {
     const [userId, authIdentityId, providerIdentityId] = [
       ...(await local.newIds('user', 1)),
@@ -22,16 +13,34 @@ export async function createUserAccountWorkflow(input: CreateUserAccountInput): 
     ];
     upsertSearchAttributes([{ key: USER_IDS, value: [userId] }]);
 
-    saga.add('delete the new user', () => activities.deleteUsers([userId]));
-    const [user] = await activities.createUsers([{ id: userId, email: input.email, first_name: input.first_name, last_name: input.last_name }]);
+    // Creates the user.
+    const [user] = await saga.step('create the user', {
+      undo: () => activities.deleteUsers([userId]),
+      run: () =>
+        activities.createUsers([
+          { id: userId, email: input.email, first_name: input.first_name, last_name: input.last_name },
+        ]),
+    });
 
-    saga.add('delete the new identity', () => activities.deleteAuthIdentity(authIdentityId));
-    await activities.createEmailpassIdentity({ id: authIdentityId, providerIdentityId, email: user.email, passwordHash: input.passwordHash });
+    // Creates its login.
+    await saga.step('create the login', {
+      undo: () => activities.deleteAuthIdentity(authIdentityId),
+      run: () =>
+        activities.createEmailpassIdentity({
+          id: authIdentityId,
+          providerIdentityId,
+          email: user.email,
+          passwordHash: input.passwordHash,
+        }),
+    });
 
-    saga.add('unlink the identity', () => activities.unlinkIdentity(authIdentityId, userId));
-    await activities.linkIdentity(authIdentityId, userId);
+    // Links the login to the user.
+    await saga.step('link the login', {
+      undo: () => activities.unlinkIdentity(authIdentityId, userId),
+      run: () => activities.linkIdentity(authIdentityId, userId),
+    });
 
-    await activities.recordEvents([event('user.created', { id: userId })]);
+    await recordEvents(saga, [event('user.created', { id: userId })]);
     return { user, authIdentityId };
   });
 }

@@ -1,12 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { CreateUserInput, UserDTO } from '../store';
+import { USER_IDS, type CreateUsersInput, type UserDTO } from '../domain';
 import { activities, local } from './activity-options';
-import { event, runSaga } from './saga';
-import { USER_IDS } from './search-attributes';
-
-export interface CreateUsersInput {
-  users: Omit<CreateUserInput, 'id'>[];
-}
+import { event, recordEvents, runSaga } from './saga';
 
 export async function createUsersWorkflow(input: CreateUsersInput): Promise<UserDTO[]> {
   return runSaga(async (saga) => {
@@ -15,10 +10,16 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
     const ids = await local.newIds('user', input.users.length);
     upsertSearchAttributes([{ key: USER_IDS, value: ids }]);
 
-    saga.add('delete created users', () => activities.deleteUsers(ids));
-    const users = await activities.createUsers(input.users.map((u, i) => ({ ...u, id: ids[i] })));
+    // Creates the users.
+    const users = await saga.step('create users', {
+      undo: () => activities.deleteUsers(ids),
+      run: () => activities.createUsers(input.users.map((u, i) => ({ ...u, id: ids[i] }))),
+    });
 
-    await activities.recordEvents(users.map((u) => event('user.created', { id: u.id })));
+    await recordEvents(
+      saga,
+      users.map((u) => event('user.created', { id: u.id })),
+    );
     return users;
   });
 }

@@ -1,16 +1,6 @@
 import { continueAsNew } from '@temporalio/workflow';
+import type { ExpireInvitesInput, ExpireInvitesResult } from '../domain';
 import { activities } from './activity-options';
-
-export interface ExpireInvitesInput {
-  batchSize: number;
-  /** Purge expired and revoked invites older than this; 0 keeps them. */
-  retentionSeconds: number;
-}
-
-export interface ExpireInvitesResult {
-  expired: number;
-  purged: number;
-}
 
 // Bounded history: after this many batches the run continues as a new one.
 const MAX_BATCHES_PER_RUN = 200;

@@ -1,9 +1,43 @@
 // Workflow code: deterministic orchestration only. Activities do all I/O.
-export { createUsersWorkflow } from './create-users';
-export { createInvitesWorkflow, refreshInviteTokensWorkflow, deleteInvitesWorkflow } from './invites';
-export { acceptInviteWorkflow } from './accept-invite';
-export { createUserAccountWorkflow } from './create-user-account';
-export { registerEmailpassWorkflow, updateEmailpassPasswordWorkflow } from './emailpass';
-export { expireInvitesWorkflow } from './expire-invites';
-export { updateUsersWorkflow, removeUserAccountWorkflow } from './users';
-export { requestPasswordResetWorkflow } from './password-reset';
+import type { FlowName, Flows } from '../domain';
+import { acceptInviteWorkflow } from './accept-invite';
+import { createUserAccountWorkflow } from './create-user-account';
+import { createUsersWorkflow } from './create-users';
+import { registerEmailpassWorkflow, requestPasswordResetWorkflow, updateEmailpassPasswordWorkflow } from './emailpass';
+import { expireInvitesWorkflow } from './expire-invites';
+import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkflow } from './invites';
+import { removeUserAccountWorkflow, updateUsersWorkflow } from './users';
+
+export {
+  acceptInviteWorkflow,
+  createInvitesWorkflow,
+  createUserAccountWorkflow,
+  createUsersWorkflow,
+  deleteInvitesWorkflow,
+  expireInvitesWorkflow,
+  refreshInviteTokensWorkflow,
+  registerEmailpassWorkflow,
+  removeUserAccountWorkflow,
+  requestPasswordResetWorkflow,
+  updateEmailpassPasswordWorkflow,
+  updateUsersWorkflow,
+};
+
+/** Every flow of domain/flows.ts is a workflow named `<flow>Workflow` honouring its contract (a compile error otherwise). */
+export type WorkflowOf<F extends FlowName> = (input: Flows[F]['input']) => Promise<Flows[F]['result']>;
+type Contracts = { [F in FlowName as `${F}Workflow`]: WorkflowOf<F> };
+const contracts: Contracts = {
+  acceptInviteWorkflow,
+  createInvitesWorkflow,
+  createUserAccountWorkflow,
+  createUsersWorkflow,
+  deleteInvitesWorkflow,
+  expireInvitesWorkflow,
+  refreshInviteTokensWorkflow,
+  registerEmailpassWorkflow,
+  removeUserAccountWorkflow,
+  requestPasswordResetWorkflow,
+  updateEmailpassPasswordWorkflow,
+  updateUsersWorkflow,
+};
+void contracts;

@@ -1,28 +1,34 @@
 import { ApplicationFailure, log, uuid4 } from '@temporalio/workflow';
-import type { EventInput } from '../store/events';
+import { isErrorType, type EventInput, type EventName } from '../domain';
+import { activities } from './activity-options';
 
-// Business error types are the store's (see store/errors.ts); kept literal here because workflow
-// code may only import side-effect-free modules.
-const BUSINESS = new Set(['not_found', 'invalid_data', 'unauthorized', 'not_allowed', 'conflict', 'duplicate_error']);
+/** A step and its undo, one value: the undo is known before the step runs. */
+export interface Step<T> {
+  /** Undoes `run`; idempotent, and harmless when `run` never happened (it may have timed out before). */
+  undo: () => Promise<unknown>;
+  run: () => Promise<T>;
+}
 
 /**
- * Compensations, registered before the step they undo (a step that timed out may still have
- * committed), run newest first when the flow fails. Each compensation is an idempotent activity.
+ * Compensations run newest first when the flow fails. Each is registered before its step runs,
+ * because a step that timed out may still have committed.
  */
 export class Saga {
-  private readonly undos: { name: string; run: () => Promise<unknown> }[] = [];
+  private readonly undos: { name: string; undo: () => Promise<unknown> }[] = [];
 
-  add(name: string, run: () => Promise<unknown>): void {
-    this.undos.unshift({ name, run });
+  /** Registers the step's undo, then runs it. */
+  step<T>(name: string, step: Step<T>): Promise<T> {
+    this.undos.unshift({ name, undo: step.undo });
+    return step.run();
   }
 
   async compensate(): Promise<void> {
-    for (const undo of this.undos) {
+    for (const { name, undo } of this.undos) {
       try {
-        await undo.run();
+        await undo();
       } catch (err) {
         // Keep undoing the rest; the original failure is what the caller must see.
-        log.error('compensation failed', { compensation: undo.name, error: String(err) });
+        log.error('compensation failed', { compensation: name, error: String(err) });
       }
     }
   }
@@ -39,15 +45,20 @@ function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
 
 /**
  * Fail the execution (never a plain Error, which would only fail the task and retry forever):
- * business errors keep their type and message so clients can map them to HTTP statuses.
+ * business errors (domain's error table) keep their type and message so clients can map them to HTTP statuses.
  */
 export function toWorkflowFailure(err: unknown): ApplicationFailure {
   const root = rootApplicationFailure(err);
-  if (root?.type && BUSINESS.has(root.type)) {
+  if (root?.type && isErrorType(root.type)) {
     return ApplicationFailure.create({ type: root.type, message: root.message, nonRetryable: true });
   }
   const message = root?.message ?? (err instanceof Error ? err.message : String(err));
-  return ApplicationFailure.create({ type: root?.type ?? 'internal', message, nonRetryable: true, cause: err instanceof Error ? err : undefined });
+  return ApplicationFailure.create({
+    type: root?.type ?? 'internal',
+    message,
+    nonRetryable: true,
+    cause: err instanceof Error ? err : undefined,
+  });
 }
 
 /** Run a flow's steps; on failure undo what was done and fail the workflow with the original cause. */
@@ -62,4 +73,17 @@ export async function runSaga<T>(steps: (saga: Saga) => Promise<T>): Promise<T> 
 }
 
 /** An outbox event with an id fixed by the workflow history, so retried writes record it once. */
-export const event = (name: string, payload: Record<string, unknown>): EventInput => ({ id: `evt_${uuid4()}`, name, payload });
+export const event = (name: EventName, payload: Record<string, unknown>): EventInput => ({
+  id: `evt_${uuid4()}`,
+  name,
+  payload,
+});
+
+/** The flow's events, as its last step: undone by deleting exactly these events. */
+export function recordEvents(saga: Saga, events: EventInput[]): Promise<void> {
+  const ids = events.map((e) => e.id);
+  return saga.step('record events', {
+    undo: () => activities.deleteEvents(ids),
+    run: () => activities.recordEvents(events),
+  });
+}

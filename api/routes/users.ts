@@ -1,57 +1,102 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createUserAccount, removeUserAccount, updateUsers } from '../../client';
-import { notAllowed } from '../../store/errors';
-import { authGuards } from '../auth';
+import { notAllowed } from '../../domain';
 import { runOptions, type ApiContext } from '../context';
-import { avatarUrlField, emailField, idParam, jsonSchema, listPaging, metadataField, oneOrMany, optionalText, passwordField, pickFields, searchText, validate } from '../validation';
+import { authGuards } from '../guards';
+import { routes } from '../route';
+import { deleted, page, user } from '../schemas';
+import {
+  avatarUrlField,
+  emailField,
+  idParam,
+  listPaging,
+  metadataField,
+  oneOrMany,
+  optionalText,
+  passwordField,
+  pickFields,
+  searchText,
+} from '../validation';
 
 const listQuery = z.strictObject({ q: searchText, id: oneOrMany, email: oneOrMany, ...listPaging });
 const fieldsQuery = z.strictObject({ fields: listPaging.fields });
 const idParams = z.strictObject({ id: idParam });
-const updateBody = z.strictObject({ first_name: optionalText, last_name: optionalText, avatar_url: avatarUrlField, metadata: metadataField });
-const createBody = z.strictObject({ email: emailField, password: passwordField, first_name: optionalText, last_name: optionalText });
+const updateBody = z.strictObject({
+  first_name: optionalText,
+  last_name: optionalText,
+  avatar_url: avatarUrlField,
+  metadata: metadataField,
+});
+const createBody = z.strictObject({
+  email: emailField,
+  password: passwordField,
+  first_name: optionalText,
+  last_name: optionalText,
+});
+const oneUser = z.object({ user });
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const admin = { preHandler: authGuards(ctx.store, ctx.jwtSecret).registered };
+  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'users');
+  const admin = { guard: 'registered' as const };
 
-  app.get('/admin/users', { ...admin, schema: { tags: ['users'], summary: 'List users', querystring: jsonSchema(listQuery) } }, async (req) => {
-    const q = validate(listQuery, req.query);
-    const limit = q.limit ?? 50;
-    const offset = q.offset ?? 0;
-    const [users, count] = await ctx.store.listAndCountUsers({ q: q.q, id: q.id, email: q.email }, { limit, offset, order: q.order });
-    return { users: users.map((u) => pickFields(u, q.fields)), count, offset, limit };
-  });
+  r.get(
+    '/admin/users',
+    { ...admin, summary: 'List users', query: listQuery, reply: page('users', user) },
+    async ({ query: q }) => {
+      const [limit, offset] = [q.limit ?? 50, q.offset ?? 0];
+      const [users, count] = await ctx.store.listAndCountUsers(
+        { q: q.q, id: q.id, email: q.email },
+        { limit, offset, order: q.order },
+      );
+      return { users: users.map((u) => pickFields(u, q.fields)), count, offset, limit };
+    },
+  );
 
-  app.get('/admin/users/me', { ...admin, schema: { tags: ['users'], summary: 'The logged-in user', querystring: jsonSchema(fieldsQuery) } }, async (req) => {
-    const { fields } = validate(fieldsQuery, req.query);
-    return { user: pickFields(await ctx.store.retrieveUser(req.auth!.actor_id), fields) };
-  });
+  r.get(
+    '/admin/users/me',
+    { ...admin, summary: 'The logged-in user', query: fieldsQuery, reply: oneUser },
+    async ({ query, req }) => {
+      return { user: pickFields(await ctx.store.retrieveUser(req.auth!.actor_id), query.fields) };
+    },
+  );
 
-  app.get('/admin/users/:id', { ...admin, schema: { tags: ['users'], summary: 'One user', params: jsonSchema(idParams), querystring: jsonSchema(fieldsQuery) } }, async (req) => {
-    const { id } = validate(idParams, req.params);
-    const { fields } = validate(fieldsQuery, req.query);
-    return { user: pickFields(await ctx.store.retrieveUser(id), fields) };
-  });
+  const one = { ...admin, params: idParams, errors: ['not_found' as const] };
+  r.get(
+    '/admin/users/:id',
+    { ...one, summary: 'One user', query: fieldsQuery, reply: oneUser },
+    async ({ params, query }) => {
+      return { user: pickFields(await ctx.store.retrieveUser(params.id), query.fields) };
+    },
+  );
 
-  app.post('/admin/users', { ...admin, schema: { tags: ['users'], summary: 'Create a user with an emailpass login', body: jsonSchema(createBody) } }, async (req) => {
-    const body = validate(createBody, req.body);
-    const { user } = await createUserAccount(ctx.usermod, body, runOptions(req));
-    return { user };
-  });
+  r.post(
+    '/admin/users',
+    { ...admin, summary: 'Create a user with an emailpass login', body: createBody, reply: oneUser },
+    async ({ body, req }) => {
+      return { user: (await createUserAccount(ctx.usermod, body, runOptions(req))).user };
+    },
+  );
 
-  app.post('/admin/users/:id', { ...admin, schema: { tags: ['users'], summary: 'Update a user (email is not updatable)', params: jsonSchema(idParams), body: jsonSchema(updateBody) } }, async (req) => {
-    const { id } = validate(idParams, req.params);
-    const body = validate(updateBody, req.body);
-    const [user] = await updateUsers(ctx.usermod, [{ id, ...body }], runOptions(req));
-    return { user };
-  });
+  r.post(
+    '/admin/users/:id',
+    { ...one, summary: 'Update a user (email is not updatable)', body: updateBody, reply: oneUser },
+    async ({ params, body, req }) => {
+      const [updated] = await updateUsers(ctx.usermod, [{ id: params.id, ...body }], runOptions(req));
+      return { user: updated };
+    },
+  );
 
-  app.delete('/admin/users/:id', { ...admin, schema: { tags: ['users'], summary: 'Delete another user (and its logins)', params: jsonSchema(idParams) } }, async (req) => {
-    const { id } = validate(idParams, req.params);
+  const removeSpec = {
+    ...one,
+    summary: 'Delete another user (and its logins)',
+    reply: deleted('user'),
+    errors: ['not_found' as const, 'not_allowed' as const],
+  };
+  r.delete('/admin/users/:id', removeSpec, async ({ params, req }) => {
     // As Medusa since PR #13960: admins delete others, never themselves (someone must be left to log in).
-    if (id === req.auth!.actor_id) throw notAllowed('You are not allowed to delete yourself');
-    await removeUserAccount(ctx.usermod, id, runOptions(req));
-    return { id, object: 'user', deleted: true };
+    if (params.id === req.auth!.actor_id) throw notAllowed('You are not allowed to delete yourself');
+    await removeUserAccount(ctx.usermod, params.id, runOptions(req));
+    return { id: params.id, object: 'user', deleted: true };
   });
 }

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../config';
-import { startEphemeralServer, type DatabaseServer } from '../../infra/database';
-import { createDatabase } from '../../infra/postgres-admin';
-import { migrate } from '../../infra/migrate';
-import { ensureTemporalCli } from '../../infra/temporal-cli';
-import { startDevServer, type DevServer } from '../../infra/temporal-server';
+import { startEphemeralServer, type DatabaseServer } from '../../devstack/database';
+import { createDatabase } from '../../devstack/postgres-admin';
+import { migrate } from '../../devstack/migrate';
+import { ensureTemporalCli } from '../../devstack/temporal-cli';
+import { startDevServer, type DevServer } from '../../devstack/temporal-server';
 import { bundleWorkflows } from '../../worker/worker';
-import { freePort } from '../../infra/free-port';
+import { freePort } from '../../devstack/free-port';
 
 export const BUNDLE_PATH = join(projectRoot, '.cache', 'test-workflow-bundle.js');
 export const PIDS_PATH = join(projectRoot, '.cache', 'test-stack-pids.json');
@@ -48,7 +48,10 @@ export default async function globalSetup(): Promise<void> {
       }
     })(),
   ]);
-  const [temporal, db] = parts.map((p) => (p.status === 'fulfilled' ? p.value : undefined)) as [DevServer | undefined, Awaited<ReturnType<StartDb>> | undefined];
+  const [temporal, db] = parts.map((p) => (p.status === 'fulfilled' ? p.value : undefined)) as [
+    DevServer | undefined,
+    Awaited<ReturnType<StartDb>> | undefined,
+  ];
   // If this process dies anyway, scripts/test.sh stops these by pid.
   mkdirSync(join(projectRoot, '.cache'), { recursive: true });
   writeFileSync(PIDS_PATH, JSON.stringify([temporal?.pid, db?.dbServer?.pid].filter(Boolean)));
@@ -69,5 +72,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = db!.url;
   process.env.TEMPORAL_ADDRESS = temporal!.address;
   process.env.USERMOD_TEST_BUNDLE = BUNDLE_PATH;
-  process.stdout.write(`\n[setup] temporal ${temporal!.address}, database ${db!.dbName}, ready in ${Date.now() - started} ms\n`);
+  process.stdout.write(
+    `\n[setup] temporal ${temporal!.address}, database ${db!.dbName}, ready in ${Date.now() - started} ms\n`,
+  );
 }

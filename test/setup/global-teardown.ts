@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { dropDatabase } from '../../infra/postgres-admin';
+import { dropDatabase } from '../../devstack/postgres-admin';
 import { PIDS_PATH, type TestStack } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {

@@ -1,6 +1,11 @@
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
-import { expireInvitesWorkflow, type ExpireInvitesInput } from '../workflows/expire-invites';
-import { FLOW } from '../workflows/search-attributes';
+import {
+  Client,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
+import { FLOW, flowId, workflowType, type ExpireInvitesInput } from '../domain';
 
 export const INVITE_EXPIRY_SCHEDULE_ID = 'usermod-invite-expiry';
 
@@ -17,13 +22,14 @@ export interface ExpiryScheduleOptions extends ExpireInvitesInput {
 export async function ensureInviteExpirySchedule(client: Client, o: ExpiryScheduleOptions): Promise<string> {
   const scheduleId = o.scheduleId ?? INVITE_EXPIRY_SCHEDULE_ID;
   const spec: ScheduleSpec = { intervals: [{ every: `${o.intervalSeconds}s` }] };
+  const input: ExpireInvitesInput = { batchSize: o.batchSize, retentionSeconds: o.retentionSeconds };
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
-    workflowType: expireInvitesWorkflow,
-    workflowId: 'invite-expiry',
-    args: [{ batchSize: o.batchSize, retentionSeconds: o.retentionSeconds }],
+    workflowType: workflowType('expireInvites'),
+    workflowId: flowId('expireInvites'),
+    args: [input],
     taskQueue: o.taskQueue,
-    typedSearchAttributes: [{ key: FLOW, value: 'invite-expiry' }],
+    typedSearchAttributes: [{ key: FLOW, value: flowId('expireInvites') }],
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP };
   try {

@@ -1,8 +1,12 @@
-import { invalidData } from '../store/errors';
+import { invalidData } from './errors';
 
-// Checks every request value before any schema, flow or query sees it: what PostgreSQL cannot store
-// must be refused here with a clear 400, not discovered by an activity (which used to retry it for
-// minutes). Iterative, so a body nested thousands deep costs a loop, not the stack.
+// What a value may be, whoever checks it (the API before anything else, the client's and the store's
+// schemas): what PostgreSQL cannot store must be refused with a clear 400 before a flow starts, not
+// discovered by an activity (which used to retry it for minutes). Iterative, so a body nested
+// thousands deep costs a loop, not the stack.
+
+/** Lengths of the stored texts (e-mail as RFC 5321 allows, names, URLs). */
+export const TEXT_LIMITS = { email: 254, name: 255, url: 2048 } as const;
 
 /** Deepest nesting of objects and arrays a request may carry (the body itself is level 1). */
 export const MAX_REQUEST_DEPTH = 8;
@@ -12,7 +16,7 @@ export const METADATA_LIMITS = { bytes: 16 * 1024, depth: 5, keys: 100 } as cons
 
 /** A value as it may be quoted in an error message: a short prefix, never a whole (maybe huge) input. */
 export function quote(value: unknown, max = 32): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const chars = [...s];
   // NUL and other control characters are shown escaped, so the message itself stays printable.
   const shown = JSON.stringify(chars.slice(0, max).join('')).slice(1, -1);
@@ -22,7 +26,8 @@ export function quote(value: unknown, max = 32): string {
 /** Why a string cannot be stored: a NUL character, or half of a UTF-16 surrogate pair. */
 export function unstorable(s: string): string | undefined {
   if (s.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) return 'contains an unpaired UTF-16 surrogate';
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s))
+    return 'contains an unpaired UTF-16 surrogate';
   return undefined;
 }
 
@@ -41,7 +46,8 @@ export function checkRequestValues(value: unknown, part: 'body' | 'query' | 'par
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > MAX_REQUEST_DEPTH) throw invalidData(`Invalid request: ${name(path)} is nested too deeply (at most ${MAX_REQUEST_DEPTH} levels)`);
+    if (depth + 1 > MAX_REQUEST_DEPTH)
+      throw invalidData(`Invalid request: ${name(path)} is nested too deeply (at most ${MAX_REQUEST_DEPTH} levels)`);
     for (const [k, child] of Object.entries(v)) {
       const why = unstorable(k);
       if (why) throw invalidData(`Invalid request: a key in ${name(path)} ${why}`);
@@ -53,7 +59,7 @@ export function checkRequestValues(value: unknown, part: 'body' | 'query' | 'par
 /** Why a metadata object is refused (size, depth, keys per object), or undefined when it is fine. */
 export function metadataProblem(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const bytes = Buffer.byteLength(JSON.stringify(value));
+  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
   if (bytes > METADATA_LIMITS.bytes) return `must be at most ${METADATA_LIMITS.bytes} bytes of JSON, got ${bytes}`;
   const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 1 }];
   while (stack.length) {

@@ -24,10 +24,17 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-export interface Migration { name: string; sql: string; checksum: string }
+export interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
 
 export class MigrationError extends Error {
-  constructor(readonly code: 'P3005' | 'P3009' | 'P3018', message: string) {
+  constructor(
+    readonly code: 'P3005' | 'P3009' | 'P3018',
+    message: string,
+  ) {
     super(message);
     this.name = 'MigrationError';
   }
@@ -44,7 +51,11 @@ export function readMigrations(dir: string): Migration[] {
     });
 }
 
-export interface MigrateResult { applied: string[]; alreadyApplied: string[]; modified: string[] }
+export interface MigrateResult {
+  applied: string[];
+  alreadyApplied: string[];
+  modified: string[];
+}
 
 export async function migrate(databaseUrl: string, migrationsDir: string): Promise<MigrateResult> {
   const migrations = readMigrations(migrationsDir);
@@ -52,28 +63,41 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    const { rows: [{ exists }] } = await client.query(
-      `SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`,
-    );
+    const {
+      rows: [{ exists }],
+    } = await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`);
     if (!exists) {
-      const { rows: [{ n }] } = await client.query(
+      const {
+        rows: [{ n }],
+      } = await client.query(
         `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema()`,
       );
       if (n > 0) {
-        throw new MigrationError('P3005', 'The database schema is not empty and has no migration history; refusing to migrate it (P3005).');
+        throw new MigrationError(
+          'P3005',
+          'The database schema is not empty and has no migration history; refusing to migrate it (P3005).',
+        );
       }
       await client.query(CREATE_TABLE);
     }
     const { rows: history } = await client.query<{
-      migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null;
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
     }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at');
 
     const failed = history.filter((h) => h.finished_at === null && h.rolled_back_at === null);
     if (failed.length > 0) {
-      throw new MigrationError('P3009', `Migration ${failed.map((f) => `'${f.migration_name}'`).join(', ')} failed earlier; resolve it by hand before migrating again (P3009).`);
+      throw new MigrationError(
+        'P3009',
+        `Migration ${failed.map((f) => `'${f.migration_name}'`).join(', ')} failed earlier; resolve it by hand before migrating again (P3009).`,
+      );
     }
     const applied = new Map(
-      history.filter((h) => h.finished_at !== null && h.rolled_back_at === null).map((h) => [h.migration_name, h.checksum]),
+      history
+        .filter((h) => h.finished_at !== null && h.rolled_back_at === null)
+        .map((h) => [h.migration_name, h.checksum]),
     );
 
     const result: MigrateResult = { applied: [], alreadyApplied: [], modified: [] };

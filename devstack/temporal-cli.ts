@@ -48,16 +48,28 @@ export async function ensureTemporalCli(log: (line: string) => void = console.lo
         `(https://go.dev/doc/install) and run again, or install the Temporal CLI yourself and set TEMPORAL_CLI_PATH to it.`,
     );
   }
-  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first time only; a few minutes on 2 cores)...`);
+  log(
+    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first time only; a few minutes on 2 cores)...`,
+  );
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       'go',
-      ['install', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`, `${MODULE}@v${TEMPORAL_CLI_VERSION}`],
-      { env: { ...process.env, GOBIN: join(projectRoot, '.tools', 'bin'), CGO_ENABLED: '0' }, stdio: ['ignore', 'inherit', 'inherit'] },
+      [
+        'install',
+        '-ldflags',
+        `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+        `${MODULE}@v${TEMPORAL_CLI_VERSION}`,
+      ],
+      {
+        env: { ...process.env, GOBIN: join(projectRoot, '.tools', 'bin'), CGO_ENABLED: '0' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
     );
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install of the Temporal CLI exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`go install of the Temporal CLI exited with ${code}`)),
+    );
   });
   log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s: ${localCliPath}`);
   return localCliPath;

@@ -3,13 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { StartupError } from './startup-error';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { StartupError } from '../infra/startup-error';
 
 /** The last error line the CLI printed (its log lines are `time=… level=ERROR msg=…`). */
 const lastError = (text: string) => {
   const lines = text.trim().split('\n').filter(Boolean);
-  const error = lines.reverse().find((l) => /error|fatal|failed|address already in use/i.test(l)) ?? lines[0] ?? 'no output';
+  const error =
+    lines.reverse().find((l) => /error|fatal|failed|address already in use/i.test(l)) ?? lines[0] ?? 'no output';
   return error.replace(/^time=\S+\s+/, '').slice(0, 300);
 };
 
@@ -43,7 +44,11 @@ const CLI_TYPE: Record<string, string> = {
   [SearchAttributeType.DOUBLE]: 'Double',
 };
 
-export async function waitForTemporal(address: string, timeoutMs: number, exited?: () => string | undefined): Promise<void> {
+export async function waitForTemporal(
+  address: string,
+  timeoutMs: number,
+  exited?: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -62,7 +67,9 @@ export async function waitForTemporal(address: string, timeoutMs: number, exited
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`no answer from ${address} within ${Math.round(timeoutMs / 1000)} s (${String((lastError as Error)?.message ?? lastError).split('\n')[0]})`);
+  throw new Error(
+    `no answer from ${address} within ${Math.round(timeoutMs / 1000)} s (${String((lastError as Error)?.message ?? lastError).split('\n')[0]})`,
+  );
 }
 
 /** `temporal server start-dev` on 127.0.0.1 with usermod's search attributes registered. */
@@ -93,14 +100,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
   let exit: string | undefined;
   child.on('error', (err) => (exit = err.message));
-  child.on('exit', (code, signal) => (exit = `exit code ${code}${signal ? `, signal ${signal}` : ''}: ${lastError(stderr)}`));
+  child.on(
+    'exit',
+    (code, signal) => (exit = `exit code ${code}${signal ? `, signal ${signal}` : ''}: ${lastError(stderr)}`),
+  );
 
   const address = `127.0.0.1:${opts.port}`;
   try {
     await waitForTemporal(address, 60_000, () => exit);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new StartupError('Temporal dev server', `${(err as Error).message} (port ${opts.port}: TEMPORAL_DEV_PORT; or set TEMPORAL_ADDRESS to use a running cluster)`);
+    throw new StartupError(
+      'Temporal dev server',
+      `${(err as Error).message} (port ${opts.port}: TEMPORAL_DEV_PORT; or set TEMPORAL_ADDRESS to use a running cluster)`,
+    );
   }
   return {
     address,

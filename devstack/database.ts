@@ -2,9 +2,17 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { StartupError } from './startup-error';
-import { clusterDir, newPassword, postgresUser, reachableBy, sharedHome, startEmbeddedPostgres } from './embedded-postgres';
+import { StartupError } from '../infra/startup-error';
+import {
+  clusterDir,
+  newPassword,
+  postgresUser,
+  reachableBy,
+  sharedHome,
+  startEmbeddedPostgres,
+} from './embedded-postgres';
 import { ensureDatabase } from './postgres-admin';
+import { embeddedDatabaseUrl } from '../config';
 
 /** A PostgreSQL server usermod can reach, and how to stop it if usermod started it. */
 export interface DatabaseServer {
@@ -17,8 +25,7 @@ export interface DatabaseServer {
   stop(): Promise<void>;
 }
 
-const urlFor = (port: number, password: string, db: string) =>
-  `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+const urlFor = embeddedDatabaseUrl;
 
 /** The zero-setup default: a persistent embedded PostgreSQL 15 in `<dataDir>/postgres` (or, see clusterDir). */
 export async function startEmbeddedServer(dataDir: string, port: number, password: string): Promise<DatabaseServer> {
@@ -56,15 +63,6 @@ export async function startEphemeralServer(port: number): Promise<DatabaseServer
   }
 }
 
-/** Where the application database is while `npm start` runs (for the CLI): DATABASE_URL or the embedded one. */
-export function appDatabaseUrl(config: { databaseUrl?: string; embeddedPgPort: number; embeddedPgPassword?: string }): string {
-  if (config.databaseUrl) return config.databaseUrl;
-  if (!config.embeddedPgPassword) {
-    throw new StartupError('database', 'DATABASE_URL is not set and no embedded PostgreSQL was ever started here (run `npm start`)');
-  }
-  return urlFor(config.embeddedPgPort, config.embeddedPgPassword, 'usermod');
-}
-
 /** Why a PostgreSQL URL cannot be used, in words that name the setting. */
 export function describeConnectionError(err: unknown, url: string, setting: string): string {
   const e = err as NodeJS.ErrnoException & { code?: string; hostname?: string };
@@ -73,13 +71,15 @@ export function describeConnectionError(err: unknown, url: string, setting: stri
     const u = new URL(url);
     where = `${u.hostname}:${u.port || 5432}`;
     if (e.code === '3D000') return `${setting}: database '${u.pathname.slice(1)}' does not exist on ${where}`;
-    if (e.code === '28P01' || e.code === '28000') return `${setting}: the server at ${where} refused user '${decodeURIComponent(u.username)}' (${e.message})`;
+    if (e.code === '28P01' || e.code === '28000')
+      return `${setting}: the server at ${where} refused user '${decodeURIComponent(u.username)}' (${e.message})`;
   } catch {
     return `${setting} is not a valid PostgreSQL URL (postgresql://user:password@host:port/database)`;
   }
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${setting}: host '${e.hostname ?? where}' not found`;
   if (e.code === 'ECONNREFUSED') return `${setting}: nothing accepts connections at ${where} (is PostgreSQL running?)`;
-  if (e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return `${setting}: no answer from ${where} within 5 s`;
+  if (e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? ''))
+    return `${setting}: no answer from ${where} within 5 s`;
   return `${setting}: cannot connect to ${where}: ${e.message ?? String(err)}`;
 }
 
@@ -102,17 +102,38 @@ export async function checkDatabase(url: string, setting: string): Promise<void>
 }
 
 /** The application database: DATABASE_URL as given, else database `usermod` on the embedded server. */
-export async function openAppDatabase(config: { databaseUrl?: string; dataDir: string; embeddedPgPort: number; embeddedPgPassword?: string }) {
+export async function openAppDatabase(config: {
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  embeddedPgPassword?: string;
+}) {
   if (config.databaseUrl) {
     await checkDatabase(config.databaseUrl, 'DATABASE_URL');
-    return { url: config.databaseUrl, embedded: false, dataDir: undefined, pid: undefined, stop: async () => undefined };
+    return {
+      url: config.databaseUrl,
+      embedded: false,
+      dataDir: undefined,
+      pid: undefined,
+      stop: async () => undefined,
+    };
   }
-  if (!config.embeddedPgPassword) throw new StartupError('database', 'the embedded PostgreSQL needs the local secrets file (npm start creates it)');
+  if (!config.embeddedPgPassword)
+    throw new StartupError('database', 'the embedded PostgreSQL needs the local secrets file (npm start creates it)');
   const server = await startEmbeddedServer(config.dataDir, config.embeddedPgPort, config.embeddedPgPassword);
   try {
-    return { url: await ensureDatabase(server.adminUrl, 'usermod'), embedded: true, dataDir: server.dataDir, pid: server.pid, stop: server.stop };
+    return {
+      url: await ensureDatabase(server.adminUrl, 'usermod'),
+      embedded: true,
+      dataDir: server.dataDir,
+      pid: server.pid,
+      stop: server.stop,
+    };
   } catch (err) {
     await server.stop();
-    throw new StartupError('embedded PostgreSQL', describeConnectionError(err, server.adminUrl, `the embedded PostgreSQL in ${server.dataDir}`));
+    throw new StartupError(
+      'embedded PostgreSQL',
+      describeConnectionError(err, server.adminUrl, `the embedded PostgreSQL in ${server.dataDir}`),
+    );
   }
 }

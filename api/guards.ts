@@ -1,50 +1,14 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { verifySessionToken, type AuthContext } from '../auth';
+import { UsermodError, unauthorized } from '../domain';
 import type { Store } from '../store';
-import { UsermodError, unauthorized } from '../store/errors';
 
 export const SESSION_COOKIE = 'usermod_session';
-
-/** What a bearer token (or session) says: Medusa's auth context. */
-export interface AuthContext {
-  actor_id: string;
-  actor_type: 'user';
-  auth_identity_id: string;
-  app_metadata: Record<string, unknown>;
-}
-
-const key = (secret: string) => new TextEncoder().encode(secret);
-
-export function signAuthToken(ctx: { authIdentityId: string; userId: string | null }, secret: string, expiresIn: string): Promise<string> {
-  return new SignJWT({
-    actor_id: ctx.userId ?? '',
-    actor_type: 'user',
-    auth_identity_id: ctx.authIdentityId,
-    app_metadata: ctx.userId ? { user_id: ctx.userId } : {},
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(key(secret));
-}
 
 export function presentedToken(req: FastifyRequest): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
   return bearer ?? (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
-}
-
-export async function verifyAuthToken(token: string, secret: string): Promise<AuthContext> {
-  try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] });
-    if (payload.actor_type !== 'user' || typeof payload.auth_identity_id !== 'string' || typeof payload.actor_id !== 'string') {
-      throw unauthorized('Unauthorized');
-    }
-    return payload as unknown as AuthContext;
-  } catch (err) {
-    if (err instanceof errors.JOSEError) throw unauthorized('Unauthorized');
-    throw err;
-  }
 }
 
 declare module 'fastify' {
@@ -61,7 +25,7 @@ export function authGuards(store: Store, secret: string) {
   async function fromRequest(req: FastifyRequest): Promise<AuthContext> {
     const token = presentedToken(req);
     if (!token) throw unauthorized('Unauthorized');
-    return verifyAuthToken(token, secret);
+    return verifySessionToken(token, secret);
   }
   return {
     async registered(req: FastifyRequest, _reply: FastifyReply) {

@@ -1,0 +1,142 @@
+import type { InviteDTO, InviteTokenClaims, NewInvite } from './invites';
+import type { NewUser, UserDTO, UserUpdate } from './users';
+
+/*
+ * The flows' inputs and results: the durable contract written into Temporal history. A running flow
+ * replays against the code that reads it, so change these deliberately: add optional fields only;
+ * anything else is a new flow (or a `patched()` branch in its workflow).
+ */
+
+export interface CreateUsersInput {
+  users: NewUser[];
+}
+
+export interface CreateInvitesInput {
+  invites: NewInvite[];
+}
+
+/** Invites with the claims of their new token: the client signs the token from them (never in history). */
+export interface InvitesWithClaims {
+  invites: InviteDTO[];
+  claims: InviteTokenClaims[];
+}
+
+export interface RefreshInviteTokensInput {
+  inviteIds: string[];
+}
+
+export interface DeleteInvitesInput {
+  ids: string[];
+}
+
+export interface AcceptInviteInput {
+  inviteId: string;
+  /** sha256 of the presented token; the token itself never enters Temporal. */
+  tokenHash: string;
+  /** One-step accept: the new login's scrypt hash (the password is hashed before the flow starts). */
+  passwordHash?: string;
+  /** Two-step accept (Medusa's): an identity the caller registered, still unlinked. */
+  authIdentityId?: string;
+  user: { email?: string | null; first_name?: string | null; last_name?: string | null };
+}
+
+/** A user with its emailpass login. */
+export interface UserAccount {
+  user: UserDTO;
+  authIdentityId: string;
+}
+
+export interface CreateUserAccountInput {
+  email: string;
+  /** scrypt hash; the password is hashed before the flow starts. */
+  passwordHash: string;
+  first_name?: string | null;
+  last_name?: string | null;
+}
+
+export interface RegisterEmailpassInput {
+  email: string;
+  passwordHash: string;
+}
+
+export interface UpdateEmailpassPasswordInput {
+  email: string;
+  passwordHash: string;
+}
+
+export interface RequestPasswordResetInput {
+  email: string;
+}
+
+export interface UpdateUsersInput {
+  updates: UserUpdate[];
+}
+
+export interface RemoveUserAccountInput {
+  userId: string;
+}
+
+export interface ExpireInvitesInput {
+  batchSize: number;
+  /** Purge expired and revoked invites older than this; 0 keeps them. */
+  retentionSeconds: number;
+}
+
+export interface ExpireInvitesResult {
+  expired: number;
+  purged: number;
+}
+
+/**
+ * Every flow by its one name. The name is the stem of everything about it: the workflow
+ * `<name>Workflow`, the client function `<name>`, the workflow-id prefix and `UsermodFlow` value
+ * `flowId(name)` (kebab case). Events keep Medusa's names (README, *Flows*).
+ */
+export interface Flows {
+  createUsers: { input: CreateUsersInput; result: UserDTO[] };
+  updateUsers: { input: UpdateUsersInput; result: UserDTO[] };
+  createUserAccount: { input: CreateUserAccountInput; result: UserAccount };
+  removeUserAccount: { input: RemoveUserAccountInput; result: { id: string } };
+  createInvites: { input: CreateInvitesInput; result: InvitesWithClaims };
+  refreshInviteTokens: { input: RefreshInviteTokensInput; result: InvitesWithClaims };
+  deleteInvites: { input: DeleteInvitesInput; result: { ids: string[] } };
+  acceptInvite: { input: AcceptInviteInput; result: UserAccount };
+  registerEmailpass: { input: RegisterEmailpassInput; result: { authIdentityId: string } };
+  updateEmailpassPassword: { input: UpdateEmailpassPasswordInput; result: void };
+  requestPasswordReset: { input: RequestPasswordResetInput; result: void };
+  expireInvites: { input: ExpireInvitesInput; result: ExpireInvitesResult };
+}
+
+export type FlowName = keyof Flows;
+
+/** Flows a caller starts; each is a saga: a failure after any step leaves the database as before. */
+export const SAGA_FLOWS = [
+  'createUsers',
+  'updateUsers',
+  'createUserAccount',
+  'removeUserAccount',
+  'createInvites',
+  'refreshInviteTokens',
+  'deleteInvites',
+  'acceptInvite',
+  'registerEmailpass',
+  'updateEmailpassPassword',
+  'requestPasswordReset',
+] as const;
+
+/** Flows a Temporal Schedule starts; each batch commits on its own, so there is nothing to undo. */
+export const SCHEDULED_FLOWS = ['expireInvites'] as const;
+
+export type SagaFlow = (typeof SAGA_FLOWS)[number];
+
+// Every flow is in exactly one of the lists above (a compile error otherwise).
+type Listed = SagaFlow | (typeof SCHEDULED_FLOWS)[number];
+const everyFlowListed: [Exclude<FlowName, Listed>, Exclude<Listed, FlowName>] extends [never, never] ? true : never =
+  true;
+void everyFlowListed;
+
+/** The flow's kebab-case id: its workflow-id prefix and its `UsermodFlow` search attribute value. */
+export const flowId = (flow: FlowName): string => flow.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The workflow type (exported function name) that runs a flow. */
+export const workflowType = <F extends FlowName>(flow: F): `${F}Workflow` => `${flow}Workflow`;

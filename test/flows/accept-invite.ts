@@ -1,0 +1,23 @@
+import { acceptInvite, createInvites, registerEmailpass } from '../../client';
+import type { FlowScenario } from '../fault-injection';
+import { uniqueEmail } from '../harness';
+
+const PASSWORD = 'generic password';
+
+export default [
+  {
+    name: 'one step (a password)',
+    prepare: async (ctx) => {
+      const [invite] = await createInvites(ctx, [{ email: uniqueEmail('gen') }]);
+      return (c) => acceptInvite(c, { token: invite.token, password: PASSWORD, user: { first_name: 'Gen' } });
+    },
+  },
+  {
+    name: "two steps (Medusa's: a registered login)",
+    prepare: async (ctx) => {
+      const [invite] = await createInvites(ctx, [{ email: uniqueEmail('gen') }]);
+      const { authIdentityId } = await registerEmailpass(ctx, invite.email, PASSWORD);
+      return (c) => acceptInvite(c, { token: invite.token, authIdentityId });
+    },
+  },
+] satisfies FlowScenario[];
