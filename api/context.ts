@@ -5,6 +5,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../client/idempotency';
 import { invalidData } from '../domain';
 import type { Store } from '../store';
 import type { Limits } from './limits';
+import type { Sessions } from './sessions';
 
 /** What every route handler gets: the read store, the workflow client and the API's settings. */
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   health(): Promise<Record<string, boolean>>;
   /** Set by buildApi: the login lockout the login route reports to. */
   limits?: Limits;
+  /** Set by buildApi: server-side sessions (api/sessions.ts). */
+  sessions?: Sessions;
 }
 
 const field = (v: unknown, name: string) => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { logger } from '../infra/logger';
 import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
+import { sessions } from './sessions';
 import { DEFAULT_HARDENING, hardenedServerOptions, installHardening, type HardeningSettings } from './hardening';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
@@ -34,6 +35,7 @@ export async function buildApi(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   ctx.limits = await installHardening(app, hardening);
+  ctx.sessions = sessions(ctx.store, ctx.jwtSecret, ctx.jwtExpiresIn);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -82,6 +82,8 @@ export interface AcceptInviteRequest {
   /** Two-step accept: the unlinked identity the caller registered. */
   authIdentityId?: string;
   user?: { email?: string | null; first_name?: string | null; last_name?: string | null };
+  /** The invite's e-mail, when the caller can read it: the password policy refuses it as a password. */
+  inviteEmail?: (inviteId: string) => Promise<string | undefined>;
 }
 
 /**
@@ -97,6 +99,9 @@ export async function acceptInvite(
   if ((req.password === undefined) === (req.authIdentityId === undefined)) {
     throw invalidData('Accepting an invite needs either a password or a registered identity, not both');
   }
+  if (req.password !== undefined) {
+    checkPassword(req.password, { email: (await req.inviteEmail?.(inviteId)) ?? req.user?.email ?? undefined });
+  }
   const passwordHash = req.password !== undefined ? await hashPassword(req.password) : undefined;
   const input = { inviteId, tokenHash, passwordHash, authIdentityId: req.authIdentityId, user: req.user ?? {} };
   // Without an idempotency key each attempt is its own run: concurrent accepts never join each other.
@@ -108,7 +113,7 @@ export async function createUserAccount(
   input: { email: string; password: string; first_name?: string | null; last_name?: string | null },
   options: RunOptions = {},
 ): Promise<UserAccount> {
-  checkPassword(input.password);
+  checkPassword(input.password, { email: input.email });
   const user = parse(newUser, { email: input.email, first_name: input.first_name, last_name: input.last_name }, 'user');
   const account = {
     email: user.email,

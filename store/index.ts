@@ -3,6 +3,7 @@ import { eventStore } from './events';
 import { newId } from './ids';
 import { inviteStore } from './invites';
 import type { PrismaClient } from './prisma';
+import { sessionStore } from './sessions';
 import { userStore } from './users';
 
 export type { ListConfig } from './list-options';
@@ -14,6 +15,7 @@ export function createStore(prisma: PrismaClient) {
     ...inviteStore(prisma),
     ...authStore(prisma),
     ...eventStore(prisma),
+    ...sessionStore(prisma),
   };
 }
 

@@ -67,6 +67,15 @@ export function sessionStore(prisma: PrismaClient) {
       };
     },
 
+    /** The emailpass password hash a new session is issued under (its fingerprint is stored, not the hash). */
+    async passwordHashOf(authIdentityId: string): Promise<string | null> {
+      const p = await prisma.providerIdentity.findFirst({
+        where: { auth_identity_id: authIdentityId, provider: 'emailpass' },
+        select: { password_hash: true },
+      });
+      return p?.password_hash ?? null;
+    },
+
     /** Logout: the session's every bearer and cookie stop working. Idempotent. */
     async deleteSession(id: string): Promise<void> {
       await prisma.authSession.deleteMany({ where: { id } });

@@ -129,7 +129,8 @@ describe('auth routes', () => {
       body: { message: "Invalid request: Field 'password' is required" },
     });
 
-    const refreshed = await call('POST', '/auth/token/refresh', { token: adminToken });
+    // A session of its own: logging out below ends it, with every bearer it gave.
+    const refreshed = await call('POST', '/auth/token/refresh', { token: await login(admin.email, PASSWORD) });
     expect(refreshed.status).toBe(200);
     const session = await call('POST', '/auth/session', { token: refreshed.body.token });
     expect(session.body.user).toMatchObject({ actor_id: admin.id });

@@ -44,7 +44,7 @@ const acceptBody = z.strictObject({
 });
 
 export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'invites');
+  const r = routes(app, authGuards(ctx.sessions!), 'invites');
 
   r.get(
     '/admin/invites',
@@ -100,7 +100,17 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
       throw unauthorized("Unauthorized: register first and send its bearer token, or give a 'password'");
     const accepted = await acceptInvite(
       ctx.usermod,
-      { token: query.token, password, authIdentityId: req.auth?.auth_identity_id, user: fields },
+      {
+        token: query.token,
+        password,
+        authIdentityId: req.auth?.auth_identity_id,
+        user: fields,
+        inviteEmail: (id) =>
+          ctx.store.retrieveInvite(id).then(
+            (i) => i.email,
+            () => undefined,
+          ),
+      },
       runOptions(req),
     );
     return { user: accepted.user };

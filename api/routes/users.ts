@@ -37,7 +37,7 @@ const createBody = z.strictObject({
 const oneUser = z.object({ user });
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'users');
+  const r = routes(app, authGuards(ctx.sessions!), 'users');
   const admin = { guard: 'registered' as const };
 
   r.get(
