@@ -1,17 +1,25 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { UsermodError } from '../domain';
 import type { Store } from '../store';
+import { dataErrorMessage, isDataError } from '../store/db-errors';
 import { newId } from '../store/ids';
 import { deliveryActivities, type DeliverySettings } from './delivery';
 import { inviteActivities, type InviteTokenSettings } from './invites';
+import { sealedActivities } from './sealed';
+import type { Opener } from '../auth/seal';
 
 export interface ActivityDeps {
   store: Store;
+  /** Opens (and seals) the hashes that travel through workflows: the worker's private seal keys. */
+  seal: Opener;
   inviteTokens: InviteTokenSettings;
   delivery: DeliverySettings;
 }
 
-/** Business errors must not be retried: they become non-retryable failures carrying type and message. */
+/**
+ * Business errors must not be retried: they become non-retryable failures carrying type and message.
+ * So do database data errors, which no retry can fix.
+ */
 function businessErrorsFail<F extends (...args: never[]) => Promise<unknown>>(fn: F): F {
   return (async (...args: Parameters<F>) => {
     try {
@@ -19,6 +27,11 @@ function businessErrorsFail<F extends (...args: never[]) => Promise<unknown>>(fn
     } catch (err) {
       if (err instanceof UsermodError) {
         throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
+      }
+      // A value PostgreSQL refuses (a NUL character, a malformed JSON string) is refused again on every
+      // retry: a business error at once, never minutes of retries. The message names the reason, not the value.
+      if (isDataError(err)) {
+        throw ApplicationFailure.create({ type: 'invalid_data', message: dataErrorMessage(err), nonRetryable: true });
       }
       throw err;
     }
@@ -48,29 +61,22 @@ export function createActivities(deps: ActivityDeps) {
     // createInvites and refreshInviteTokens store the hashes of the tokens their claims make.
     ...inviteActivities(store, deps.inviteTokens),
     deleteInvites: store.deleteInvites,
-    inviteTokenStates: store.inviteTokenStates,
-    restoreInviteTokens: store.restoreInviteTokens,
     liveInvites: store.liveInvites,
     softDeleteInvites: store.softDeleteInvites,
     restoreInvites: store.restoreInvites,
-    validateInviteToken: store.validateInviteToken,
-    claimInviteForAccept: store.claimInviteForAccept,
     releaseInviteClaim: store.releaseInviteClaim,
     setInviteDelivery: store.setInviteDelivery,
     expireDueInvites: store.expireDueInvites,
     purgeInvites: store.purgeInvites,
 
-    createEmailpassIdentity: store.createEmailpassIdentity,
     deleteAuthIdentity: store.deleteAuthIdentity,
     checkIdentityForAccept: store.checkIdentityForAccept,
     linkIdentity: store.linkIdentity,
     unlinkIdentity: store.unlinkIdentity,
-    identitySnapshots: store.identitySnapshots,
     deleteAuthIdentities: store.deleteAuthIdentities,
-    recreateIdentities: store.recreateIdentities,
-    passwordState: store.passwordState,
-    updateEmailpassPassword: store.updateEmailpassPassword,
-    restorePassword: store.restorePassword,
+
+    // Every activity whose arguments or results hold a password or token hash: sealed in, sealed out.
+    ...sealedActivities(store, deps.seal),
 
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isTemporalUnavailable } from '../client/idempotency';
-import { FlowUndone } from '../client/run';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ERROR_STATUS, UsermodError } from '../domain';
 import { isDatabaseUnavailable } from '../store/db-errors';
 import { RetryLater } from './retry-later';
@@ -20,8 +20,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       ? 'The database is not answering; try again shortly'
       : isTemporalUnavailable(err)
         ? 'The workflow service is not answering; try again shortly'
-        : err instanceof FlowUndone
-          ? err.message
+        : // A flow that failed for a reason that was not the caller's: its saga undid it, so it may be sent again.
+          err instanceof WorkflowFailedError
+          ? 'The request could not be completed and was undone; send it again shortly'
           : undefined;
     if (unavailable)
       return reply.code(503).header('retry-after', '5').send({ type: 'unavailable', message: unavailable });

@@ -13,7 +13,8 @@ export async function registerEmailpass(
 ): Promise<{ authIdentityId: string }> {
   const normalized = checkCredentials(email, password);
   checkPassword(password, { email: normalized });
-  const passwordHash = await hashPassword(password);
+  // Sealed: the hash travels through Temporal readable by workers only, not by the codec server.
+  const passwordHash = ctx.seal.seal(await hashPassword(password), 'password_hash');
   return runFlow(
     ctx,
     'registerEmailpass',
@@ -30,7 +31,8 @@ export async function updateEmailpassPassword(
 ): Promise<void> {
   const normalized = checkCredentials(email, password);
   checkPassword(password, { email: normalized });
-  const passwordHash = await hashPassword(password);
+  // Sealed: the hash travels through Temporal readable by workers only, not by the codec server.
+  const passwordHash = ctx.seal.seal(await hashPassword(password), 'password_hash');
   await runFlow(
     ctx,
     'updateEmailpassPassword',

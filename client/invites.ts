@@ -88,7 +88,7 @@ export interface AcceptInviteRequest {
 
 /**
  * The token's signature and expiry are checked here; only its hash and the password's scrypt hash
- * enter the workflow, so neither secret is ever in Temporal's history.
+ * enter the workflow, both sealed (auth/seal.ts), so neither secret nor hash is readable in history.
  */
 export async function acceptInvite(
   ctx: UsermodClient,
@@ -102,8 +102,16 @@ export async function acceptInvite(
   if (req.password !== undefined) {
     checkPassword(req.password, { email: (await req.inviteEmail?.(inviteId)) ?? req.user?.email ?? undefined });
   }
-  const passwordHash = req.password !== undefined ? await hashPassword(req.password) : undefined;
-  const input = { inviteId, tokenHash, passwordHash, authIdentityId: req.authIdentityId, user: req.user ?? {} };
+  // Both hashes sealed: in history they are readable by workers only, not through the codec server.
+  const passwordHash =
+    req.password !== undefined ? ctx.seal.seal(await hashPassword(req.password), 'password_hash') : undefined;
+  const input = {
+    inviteId,
+    tokenHash: ctx.seal.seal(tokenHash, 'token_hash'),
+    passwordHash,
+    authIdentityId: req.authIdentityId,
+    user: req.user ?? {},
+  };
   // Without an idempotency key each attempt is its own run: concurrent accepts never join each other.
   return runFlow(ctx, 'acceptInvite', input, { subject: inviteId, summary: `accept invite ${inviteId}`, ...options });
 }
@@ -117,7 +125,7 @@ export async function createUserAccount(
   const user = parse(newUser, { email: input.email, first_name: input.first_name, last_name: input.last_name }, 'user');
   const account = {
     email: user.email,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: ctx.seal.seal(await hashPassword(input.password), 'password_hash'),
     first_name: user.first_name,
     last_name: user.last_name,
   };

@@ -11,6 +11,7 @@ import {
   type FlowName,
   type Flows,
 } from '../domain';
+import type { Sealer } from '../auth/seal';
 import type { WorkflowOf } from '../workflows';
 import { IDEMPOTENCY_KEY_PATTERN, keyedWorkflowId, requestFingerprint, startOrJoin } from './idempotency';
 
@@ -19,6 +20,8 @@ export interface UsermodClient {
   taskQueue: string;
   /** Signs the invite tokens handed back by create and resend (the same secret as the workers'). */
   jwtSecret: string;
+  /** Seals password and token hashes before they enter a flow: only workers can open them (auth/seal.ts). */
+  seal: Sealer;
 }
 
 export interface RunOptions {
@@ -36,22 +39,14 @@ export interface RunOptions {
 }
 
 /**
- * A flow that failed for a reason that was not the caller's (a timeout, a database that stayed away):
- * its saga undid what it had done, so sending the request again is safe (the API answers 503).
+ * Business failures come back as the UsermodError the store threw; anything else is rethrown as it
+ * is (a WorkflowFailedError: the flow failed for a reason that was not the caller's and its saga undid
+ * what it had done, so the request may be sent again; the API answers 503).
  */
-export class FlowUndone extends Error {
-  constructor() {
-    super('The request could not be completed and was undone; send it again shortly');
-    this.name = 'FlowUndone';
-  }
-}
-
-/** Business failures come back as the UsermodError the store threw; other failures as FlowUndone. */
 export function unwrapFailure(err: unknown): unknown {
   if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isErrorType(err.cause.type)) {
     return new UsermodError(err.cause.type, err.cause.message);
   }
-  if (err instanceof WorkflowFailedError) return new FlowUndone();
   return err;
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { StartupError } from '../infra/startup-error';
+import { parseSealPrivateKeys, parseSealPublicKey } from '../auth/seal';
 import { readLocalSecrets, secretsFile, type LocalSecrets } from './secrets';
 import { loadTemporalConnection, type TemporalConnectionSettings } from './temporal';
 
@@ -26,6 +27,13 @@ export interface Config {
   jwtSecret: string;
   /** AES-256-GCM keys for Temporal payloads, `id:base64key[,id:base64key...]`; the first encrypts. */
   payloadKeys: string;
+  /**
+   * Sealed values (auth/seal.ts): password and token hashes in workflow payloads are sealed to this
+   * X25519 public key (`id:base64`); only workers hold the private keys (`sealKeys`) that open them.
+   */
+  sealPublicKey: string;
+  /** USERMOD_SEAL_KEYS: the private keys, `id:base64[,...]`, first = current; workers need them. */
+  sealKeys?: string;
   invites: {
     /** THE invite lifetime, in seconds: both the database expiry and the token's `exp`. */
     validDurationSeconds: number;
@@ -103,6 +111,28 @@ function payloadKeys(local: LocalSecrets | undefined, dataDir: string): string {
   throw missingSecret('USERMOD_PAYLOAD_KEYS', dataDir, 'Temporal payloads are encrypted with it');
 }
 
+function sealKeys(local: LocalSecrets | undefined, dataDir: string): { sealKeys?: string; sealPublicKey: string } {
+  const privateKeys = str('USERMOD_SEAL_KEYS') ?? (str('USERMOD_SEAL_PUBLIC_KEY') ? undefined : local?.sealKeys);
+  let publicKey = str('USERMOD_SEAL_PUBLIC_KEY') ?? (privateKeys ? undefined : local?.sealPublicKey);
+  try {
+    if (privateKeys) {
+      const [current] = parseSealPrivateKeys(privateKeys);
+      publicKey ??= `${current.id}:${current.publicKey.toString('base64')}`;
+    }
+    if (publicKey) parseSealPublicKey(publicKey);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (!publicKey) {
+    throw missingSecret(
+      'USERMOD_SEAL_KEYS',
+      dataDir,
+      'password and token hashes in workflow payloads are sealed with it',
+    );
+  }
+  return { sealKeys: privateKeys, sealPublicKey: publicKey };
+}
+
 function mailTransport(): 'file' | 'smtp' {
   const t = str('MAIL_TRANSPORT') ?? (str('SMTP_URL') ? 'smtp' : 'file');
   if (t !== 'file' && t !== 'smtp') throw new ConfigError(`MAIL_TRANSPORT must be file or smtp, got '${t}'`);
@@ -146,6 +176,7 @@ export function loadConfig(): Config {
     publicUrl,
     jwtSecret: jwtSecret(local, dataDir),
     payloadKeys: payloadKeys(local, dataDir),
+    ...sealKeys(local, dataDir),
     invites: {
       validDurationSeconds: int('INVITE_VALID_DURATION', 86_400),
       acceptUrl: str('INVITE_ACCEPT_URL') ?? `${publicUrl}/app/invite`,

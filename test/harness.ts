@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
+import { generateSealKeys, opener, parseSealPrivateKeys, parseSealPublicKey, sealer } from '../auth/seal';
 import type { DeliverySettings } from '../activities/delivery';
 import type { MailMessage } from '../activities/mail-transport';
 import { createStore, type Store } from '../store';
@@ -21,6 +22,13 @@ try {
 export const testCodecKeys = [{ id: 'test-key', key: Buffer.alloc(32, 9) }];
 export const testDataConverter = usermodDataConverter(testCodecKeys);
 
+// A seal key pair made for this run (tests never share one with an installation).
+const testSealKeys = generateSealKeys('test-seal');
+/** What the workers open sealed hashes with. */
+export const testOpener = opener(parseSealPrivateKeys(testSealKeys.privateKeys));
+/** What clients seal with: the public half only, as the API has it. */
+export const testSealer = sealer(parseSealPublicKey(testSealKeys.publicKey));
+
 export const testInviteTokens = { secret: 'test-secret-0123456789-0123456789-0123456789', validDurationSeconds: 3600 };
 
 /** Messages "sent" by the default test transport (real SMTP delivery has its own test). */
@@ -33,6 +41,7 @@ export const testDelivery: DeliverySettings = {
 /** The activities' dependencies as the tests' workers get them; override any part. */
 export const testDeps = (store: Store, overrides: Partial<ActivityDeps> = {}): ActivityDeps => ({
   store,
+  seal: testOpener,
   inviteTokens: testInviteTokens,
   delivery: testDelivery,
   ...overrides,
@@ -79,7 +88,7 @@ export async function openHarness(): Promise<Harness> {
     ]),
   ) as unknown as Activities;
   const taskQueue = `test-${randomUUID()}`;
-  const ctx: UsermodClient = { client, taskQueue, jwtSecret: testInviteTokens.secret };
+  const ctx: UsermodClient = { client, taskQueue, jwtSecret: testInviteTokens.secret, seal: testSealer };
   let running: { worker: Worker; done: Promise<void> } | undefined;
   const ensureWorker = async () => {
     if (running) return;

@@ -7,7 +7,7 @@ import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { freePort } from '../devstack/free-port';
 import { openHarness, sentMail, testDataConverter, uniqueEmail, type Harness } from './harness';
-import { startTestApi, type TestApi } from './http';
+import { RELAXED, startTestApi, type TestApi } from './http';
 
 // Issue 10 (and the outage answers of issue 11), point by point, over real HTTP against the real stack.
 
@@ -298,6 +298,71 @@ describe('issue 11.6: honest answers during outages', () => {
       // The connection is left to the end of the file: closing it while the gRPC client still retries
       // the calls it gave up on would throw from inside those retries.
       await down.close();
+    }
+  });
+});
+
+describe('6. sessions that end', () => {
+  const login = async (email: string, password = PASSWORD) =>
+    (await api.call('POST', '/auth/user/emailpass', { body: { email, password } })).body.token as string;
+  const me = (token: string) => api.call('GET', '/admin/users/me', { token });
+
+  test('logout ends the session server-side: the replayed cookie and the bearer it came from stop working', async () => {
+    const email = uniqueEmail('logout');
+    await createUserAccount(worker.ctx, { email, password: PASSWORD });
+    const bearer = await login(email);
+    const other = await login(email); // another session of the same login is not ended
+    const session = await api.call('POST', '/auth/session', { token: bearer });
+    const cookie = session.headers.get('set-cookie')!.split(';')[0];
+    expect((await api.call('GET', '/admin/users/me', { headers: { cookie } })).status).toBe(200);
+    expect(await api.call('DELETE', '/auth/session', { headers: { cookie } })).toMatchObject({ status: 200 });
+    expect((await api.call('GET', '/admin/users/me', { headers: { cookie } })).status).toBe(401);
+    expect((await me(bearer)).status).toBe(401);
+    expect((await api.call('POST', '/auth/token/refresh', { token: bearer })).status).toBe(401);
+    expect((await me(other)).status).toBe(200);
+  });
+
+  test('a password reset ends every earlier session and bearer of that login', async () => {
+    const email = uniqueEmail('reset-ends');
+    await createUserAccount(worker.ctx, { email, password: PASSWORD });
+    const [t1, t2] = [await login(email), await login(email)];
+    const refreshed = (await api.call('POST', '/auth/token/refresh', { token: t1 })).body.token;
+    const before = mailTo(email).length;
+    await api.call('POST', '/auth/user/emailpass/reset-password', { body: { identifier: email } });
+    await waitFor(() => mailTo(email).length > before, 'the reset mail');
+    const resetToken = new URL(/https?:\/\/\S+/.exec(mailTo(email).at(-1)!.text)![0]).searchParams.get('token')!;
+    const newPassword = 'a brand new passphrase 9';
+    expect(
+      (await api.call('POST', `/auth/user/emailpass/update?token=${resetToken}`, { body: { password: newPassword } }))
+        .status,
+    ).toBe(200);
+    for (const t of [t1, t2, refreshed]) expect((await me(t)).status).toBe(401);
+    expect((await me(await login(email, newPassword))).status).toBe(200);
+  });
+
+  test('removing a user ends their sessions at once: no request, no refresh, no cookie', async () => {
+    const email = uniqueEmail('removed');
+    const { user } = await createUserAccount(worker.ctx, { email, password: PASSWORD });
+    const token = await login(email);
+    expect((await me(token)).status).toBe(200);
+    expect((await api.call('DELETE', `/admin/users/${user.id}`, { token: admins[0].token })).status).toBe(200);
+    expect((await me(token)).status).toBe(401);
+    expect((await api.call('POST', '/auth/token/refresh', { token })).status).toBe(401);
+    expect((await api.call('POST', '/auth/session', { token })).status).toBe(401);
+  });
+
+  test('the cookie is Secure behind a TLS-terminating proxy when X-Forwarded-Proto is trusted (TRUST_PROXY)', async () => {
+    const token = await login(admins[1].email);
+    const direct = await api.call('POST', '/auth/session', { token, headers: { 'x-forwarded-proto': 'https' } });
+    expect(direct.headers.get('set-cookie')).not.toMatch(/;\s*Secure/i); // an untrusted header changes nothing
+    const proxied = await startTestApi(h, worker.ctx, { hardening: { ...RELAXED, trustProxy: true } });
+    try {
+      const behind = await proxied.call('POST', '/auth/session', { token, headers: { 'x-forwarded-proto': 'https' } });
+      expect(behind.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+      const plain = await proxied.call('POST', '/auth/session', { token, headers: { 'x-forwarded-proto': 'http' } });
+      expect(plain.headers.get('set-cookie')).not.toMatch(/;\s*Secure/i);
+    } finally {
+      await proxied.close();
     }
   });
 });

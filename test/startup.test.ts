@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, projectRoot } from '../config';
 import { ensureLocalSecrets } from '../config/secrets';
 import { freePort } from '../devstack/free-port';
 import { ensureTemporalCli } from '../devstack/temporal-cli';
-import { openHarness, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, testInviteTokens, testSealer, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -41,7 +41,12 @@ describe('readiness', () => {
 
   test('GET /health is 503 naming each part until a worker polls and the seeded admin exists, then 200', async () => {
     const adminEmail = uniqueEmail('seed');
-    const usermod = { client: h.client, taskQueue: `nobody-polls-${Date.now()}`, jwtSecret: testInviteTokens.secret };
+    const usermod = {
+      client: h.client,
+      taskQueue: `nobody-polls-${Date.now()}`,
+      jwtSecret: testInviteTokens.secret,
+      seal: testSealer,
+    };
     const health = readiness({
       ping: () => h.prisma.$queryRaw`SELECT 1`,
       store: h.store,
