@@ -5,9 +5,9 @@ import type { Store } from '../store';
 /** Each part readiness depends on, true when it answers (GET /health reports them one by one). */
 export type HealthReport = Record<string, boolean>;
 
-// A part that has not answered within this counts as down, so /health answers within about a second
+// A part that has not answered within this counts as down, so /health answers within two seconds
 // whatever is down (a dead Temporal address otherwise costs the gRPC client's retries, ~20 s).
-const CHECK_MS = 1000;
+const CHECK_MS = 2000;
 
 /** A check that does not answer within `ms` counts as down: /health itself answers at once. */
 const within = (ms: number, check: () => Promise<unknown>): Promise<boolean> =>

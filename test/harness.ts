@@ -23,7 +23,7 @@ export const testCodecKeys = [{ id: 'test-key', key: Buffer.alloc(32, 9) }];
 export const testDataConverter = usermodDataConverter(testCodecKeys);
 
 // A seal key pair made for this run (tests never share one with an installation).
-const testSealKeys = generateSealKeys('test-seal');
+export const testSealKeys = generateSealKeys('test-seal');
 /** What the workers open sealed hashes with. */
 export const testOpener = opener(parseSealPrivateKeys(testSealKeys.privateKeys));
 /** What clients seal with: the public half only, as the API has it. */
