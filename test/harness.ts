@@ -12,9 +12,26 @@ import { createWorker } from '../worker/worker';
 import type { UsermodClient } from '../client';
 import { usermodDataConverter } from '../codec/aes-gcm-codec';
 
-// Workers log through the SDK runtime: errors only (expected refusals print nothing); TEST_LOG_LEVEL raises it.
+/**
+ * Everything the workers of this process logged at DEBUG and above (the secrets test greps it), as
+ * JSON lines; printed are only entries at TEST_LOG_LEVEL (ERROR unless raised).
+ */
+export const workerLog: string[] = [];
+const SEVERITY = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+const printed = SEVERITY.indexOf((process.env.TEST_LOG_LEVEL ?? 'ERROR').toUpperCase());
 try {
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
+  const print = new DefaultLogger('TRACE');
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => {
+      workerLog.push(
+        JSON.stringify({ level: entry.level, message: entry.message, meta: entry.meta }, (_k, v) =>
+          typeof v === 'bigint' ? String(v) : v,
+        ),
+      );
+      if (workerLog.length > 50_000) workerLog.splice(0, 10_000);
+      if (SEVERITY.indexOf(entry.level) >= printed) print.log(entry.level, entry.message, entry.meta);
+    }),
+  });
 } catch {
   /* already installed by an earlier test file in this process */
 }
