@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
-import { createUserAccount, type UsermodClient } from '../client';
+import { createUserAccount, updateUsers, type UsermodClient } from '../client';
 import { DEFAULT_HARDENING } from '../api/hardening';
 import { readiness } from '../api/health';
 import { createStore } from '../store';
@@ -302,6 +302,76 @@ describe('issue 11.6: honest answers during outages', () => {
   });
 });
 
+describe('3. input checked before any flow; a password policy', () => {
+  test('the password policy: length, not only spaces, not the e-mail, not a common or guessable password', async () => {
+    const email = uniqueEmail('policy');
+    const cases: [string, string][] = [
+      ['short1!', 'Password must be at least 8 characters long'],
+      ['        ', 'Password must not be only spaces'],
+      [email, 'Password must not be the e-mail address'],
+      ['password123', 'Password is too easy to guess: it is a commonly used password'],
+      ['qwertyuiop', 'Password is too easy to guess'],
+      ['aaaaaaaaaaaa', 'Password is too easy to guess: repeated characters are easy to guess'],
+      ['p'.repeat(257), "Field 'password' must be at most 256 characters"],
+    ];
+    for (const [password, message] of cases) {
+      const created = await api.call('POST', '/admin/users', { token: admins[0].token, body: { email, password } });
+      expect({ password: password.slice(0, 20), status: created.status, message: created.body.message }).toEqual({
+        password: password.slice(0, 20),
+        status: 400,
+        message: expect.stringContaining(message),
+      });
+      const registered = await api.call('POST', '/auth/user/emailpass/register', { body: { email, password } });
+      expect({ password: password.slice(0, 20), message: registered.body.message }).toEqual({
+        password: password.slice(0, 20),
+        message: expect.stringContaining(message),
+      });
+    }
+    const invite = (await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email } })).body.invite;
+    expect(
+      await api.call('POST', `/admin/invites/accept?token=${invite.token}`, { body: { password: email } }),
+    ).toMatchObject({
+      status: 400,
+      body: { message: 'Password must not be the e-mail address' },
+    });
+    expect(await h.prisma.user.count({ where: { email } })).toBe(0);
+  });
+
+  test('a value the database refuses that still reaches an activity fails at once as invalid_data, never retried', async () => {
+    // Through the client (the CLI's path), past the API's checks: a NUL character reaches PostgreSQL.
+    const started = Date.now();
+    const err = await updateUsers(worker.ctx, [{ id: admins[1].id, first_name: 'a\u0000b' }]).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      type: 'invalid_data',
+      message: expect.stringContaining('the database refused a value'),
+    });
+    expect((err as Error).message).not.toContain('a\u0000b');
+    expect(Date.now() - started).toBeLessThan(5000); // one attempt: retries would go on for minutes
+    expect((await h.store.retrieveUser(admins[1].id)).first_name).not.toBe('a\u0000b');
+  });
+});
+
+describe('8. no squatting', () => {
+  test('a login someone else registered with the invitee’s e-mail is replaced by the one-step accept', async () => {
+    const email = uniqueEmail('squatted');
+    const squat = await api.call('POST', '/auth/user/emailpass/register', {
+      body: { email, password: 'squatter phrase 1' },
+    });
+    expect(squat.status).toBe(200);
+    const invite = (await api.call('POST', '/admin/invites', { token: admins[0].token, body: { email } })).body.invite;
+    const accepted = await api.call('POST', `/admin/invites/accept?token=${invite.token}`, {
+      body: { password: PASSWORD },
+    });
+    expect(accepted).toMatchObject({ status: 200, body: { user: { email } } });
+    expect((await api.call('POST', '/auth/user/emailpass', { body: { email, password: PASSWORD } })).status).toBe(200);
+    expect(
+      (await api.call('POST', '/auth/user/emailpass', { body: { email, password: 'squatter phrase 1' } })).status,
+    ).toBe(401);
+    expect((await api.call('POST', '/auth/token/refresh', { token: squat.body.token })).status).toBe(401);
+    expect(await h.prisma.providerIdentity.count({ where: { entity_id: email } })).toBe(1);
+  });
+});
+
 describe('6. sessions that end', () => {
   const login = async (email: string, password = PASSWORD) =>
     (await api.call('POST', '/auth/user/emailpass', { body: { email, password } })).body.token as string;
@@ -535,6 +605,27 @@ describe('9. right answers', () => {
     });
     expect(avatar.status).toBe(400);
     expect(avatar.body.message.length).toBeLessThan(160);
+  });
+
+  test('revoking an unknown invite is 404; an accepted one is 400 and stays readable', async () => {
+    const t = { token: admins[0].token };
+    expect(await api.call('DELETE', '/admin/invites/invite_01ZZZZZZZZZZZZZZZZZZZZZZZZ', t)).toMatchObject({
+      status: 404,
+      body: { type: 'not_found', message: 'Invite with id: invite_01ZZZZZZZZZZZZZZZZZZZZZZZZ was not found' },
+    });
+    const email = uniqueEmail('kept');
+    const invite = (await api.call('POST', '/admin/invites', { ...t, body: { email } })).body.invite;
+    expect(
+      (await api.call('POST', `/admin/invites/accept?token=${invite.token}`, { body: { password: PASSWORD } })).status,
+    ).toBe(200);
+    expect(await api.call('DELETE', `/admin/invites/${invite.id}`, t)).toMatchObject({
+      status: 400,
+      body: { type: 'not_allowed', message: expect.stringContaining('An accepted invite cannot be revoked') },
+    });
+    expect(await api.call('GET', `/admin/invites/${invite.id}`, t)).toMatchObject({
+      status: 200,
+      body: { invite: { status: 'accepted' } },
+    });
   });
 
   test('414 and 431 answer {type, message} too', async () => {
