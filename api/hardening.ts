@@ -2,21 +2,10 @@ import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { checkRequestValues } from '../domain';
-import { DEFAULT_LIMITS, installLimits, type LimitedRoute, type LimitSettings, type Limits } from './limits';
+import type { HardeningSettings } from '../config/security';
+import { installLimits, type LimitedRoute, type Limits } from './limits';
 
-/** What an operator can set about the API's exposure (README "Security"). */
-export interface HardeningSettings {
-  /** Serve the OpenAPI document and Swagger UI at /docs (API_DOCS, on by default). */
-  docs: boolean;
-  /**
-   * Fastify's `trustProxy` (TRUST_PROXY): which proxies' X-Forwarded-For/-Proto to believe. Behind a
-   * TLS-terminating proxy this makes `req.protocol` https, and so the session cookie `Secure`.
-   */
-  trustProxy: boolean | string | number;
-  limits: LimitSettings;
-}
-
-export const DEFAULT_HARDENING: HardeningSettings = { docs: true, trustProxy: false, limits: DEFAULT_LIMITS };
+export { DEFAULT_HARDENING, type HardeningSettings } from '../config/security';
 
 // Node's cap on the request line plus headers (its default). A longer URL is answered 431 by Node
 // itself, which is why the client-error handler below must speak {type, message} too.

@@ -1,35 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import type { LimitSettings } from '../config/security';
+import { DEFAULT_LIMITS } from '../config/security';
 import { tooManyRequests } from './retry-later';
 
-/**
- * Limits on guessing (README "Limits"). Per API process and in memory (@fastify/rate-limit's LRU
- * store): behind a load balancer with N instances an attacker gets N times the budget, which still
- * turns millions of guesses into hundreds.
- */
-export interface LimitSettings {
-  /** Length of one counting window, in seconds. */
-  windowSeconds: number;
-  /** Requests per window from one IP address, per limited route. */
-  perIp: number;
-  /** Requests per window naming one identifier (an e-mail, a token, an invite), per limited route. */
-  perIdentifier: number;
-  /** Failed logins of one e-mail before it is locked; each further failure doubles the lock. */
-  loginFailures: number;
-  /** The first lock, in seconds (then 2x, 4x... up to `lockoutMaxSeconds`). */
-  lockoutSeconds: number;
-  lockoutMaxSeconds: number;
-}
-
-export const DEFAULT_LIMITS: LimitSettings = {
-  windowSeconds: 60,
-  perIp: 30,
-  perIdentifier: 5,
-  loginFailures: 5,
-  lockoutSeconds: 30,
-  lockoutMaxSeconds: 15 * 60,
-};
+// Limits on guessing (README "Security"). Per API process and in memory (@fastify/rate-limit's LRU
+// store): behind a load balancer with N instances an attacker gets N times the budget, which still
+// turns millions of guesses into hundreds.
+export { DEFAULT_LIMITS, type LimitSettings } from '../config/security';
 
 /** The routes that are limited, and what identifies the target of each request. */
 export type LimitedRoute = 'login' | 'register' | 'reset' | 'resetUpdate' | 'accept' | 'resend';

@@ -29,7 +29,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
       jwtExpiresIn: config.api.jwtExpiresIn,
       health,
     },
-    { logger: true },
+    { logger: true, hardening: config.api.hardening },
   );
   try {
     await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: config.api.port });

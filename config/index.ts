@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { StartupError } from '../infra/startup-error';
+import { DEFAULT_HARDENING, type HardeningSettings } from './security';
 import { parseSealPrivateKeys, parseSealPublicKey } from '../auth/seal';
 import { readLocalSecrets, secretsFile, type LocalSecrets } from './secrets';
 import { loadTemporalConnection, type TemporalConnectionSettings } from './temporal';
@@ -46,6 +47,8 @@ export interface Config {
     port: number;
     /** Lifetime of the admin API's bearer tokens, e.g. `1d`, `2h`. */
     jwtExpiresIn: string;
+    /** What the API exposes and how it limits guessing (README "Security"). */
+    hardening: HardeningSettings;
     adminEmail?: string;
     adminPassword?: string;
   };
@@ -133,6 +136,44 @@ function sealKeys(local: LocalSecrets | undefined, dataDir: string): { sealKeys?
   return { sealKeys: privateKeys, sealPublicKey: publicKey };
 }
 
+function bool(name: string, fallback: boolean): boolean {
+  const raw = str(name);
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw.slice(0, 40)}'`);
+}
+
+/** TRUST_PROXY: `true`/`false`, a hop count, or the proxies' addresses (Fastify's trustProxy). */
+function trustProxy(): boolean | number | string {
+  const raw = str('TRUST_PROXY');
+  if (raw === undefined || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // e.g. `127.0.0.1,10.0.0.0/8`
+}
+
+function hardening(): HardeningSettings {
+  const d = DEFAULT_HARDENING.limits;
+  const positive = (name: string, fallback: number) => {
+    const n = int(name, fallback);
+    if (n === 0) throw new ConfigError(`${name} must be at least 1`);
+    return n;
+  };
+  return {
+    docs: bool('API_DOCS', true),
+    trustProxy: trustProxy(),
+    limits: {
+      windowSeconds: positive('RATE_LIMIT_WINDOW', d.windowSeconds),
+      perIp: positive('RATE_LIMIT_PER_IP', d.perIp),
+      perIdentifier: positive('RATE_LIMIT_PER_IDENTIFIER', d.perIdentifier),
+      loginFailures: positive('LOGIN_LOCKOUT_AFTER', d.loginFailures),
+      lockoutSeconds: positive('LOGIN_LOCKOUT_SECONDS', d.lockoutSeconds),
+      lockoutMaxSeconds: positive('LOGIN_LOCKOUT_MAX_SECONDS', d.lockoutMaxSeconds),
+    },
+  };
+}
+
 function mailTransport(): 'file' | 'smtp' {
   const t = str('MAIL_TRANSPORT') ?? (str('SMTP_URL') ? 'smtp' : 'file');
   if (t !== 'file' && t !== 'smtp') throw new ConfigError(`MAIL_TRANSPORT must be file or smtp, got '${t}'`);
@@ -185,6 +226,7 @@ export function loadConfig(): Config {
     api: {
       port,
       jwtExpiresIn: str('JWT_EXPIRES_IN') ?? '1d',
+      hardening: hardening(),
       adminEmail: str('ADMIN_EMAIL'),
       adminPassword: str('ADMIN_PASSWORD'),
     },
