@@ -7,7 +7,7 @@ export type HealthReport = Record<string, boolean>;
 
 // A part that has not answered within this counts as down, so /health answers within a few seconds
 // whatever is down (a dead Temporal address otherwise costs the gRPC client's retries, ~20 s).
-const CHECK_MS = 3000;
+const CHECK_MS = 2000;
 
 /** A check that does not answer within `ms` counts as down. */
 const within = (ms: number, check: () => Promise<unknown>): Promise<boolean> =>
