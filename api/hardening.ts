@@ -82,7 +82,8 @@ export async function installHardening(app: FastifyInstance, s: HardeningSetting
   await app.register(helmet, { global: true });
   app.addHook('onSend', async (req, reply, payload) => {
     // Bearer tokens, invite tokens and user data: nothing may be kept by a browser or a proxy cache.
-    if (!req.url.startsWith('/docs')) reply.header('cache-control', 'no-store');
+    // The web app's static files (/app) carry none and set their own caching (api/web-app.ts).
+    if (!req.url.startsWith('/docs') && !/^\/app(\/|\?|$)/.test(req.url)) reply.header('cache-control', 'no-store');
     return payload;
   });
   app.addHook('preValidation', async (req) => {
