@@ -5,9 +5,13 @@ import { deliveryActivities, type DeliverySettings } from './delivery';
 import { classifiedFailures } from './failures';
 import { reconcileActivities } from './reconcile';
 import { inviteActivities, type InviteTokenSettings } from './invites';
+import { sealedActivities } from './sealed';
+import type { Opener } from '../auth/seal';
 
 export interface ActivityDeps {
   store: Store;
+  /** Opens (and seals) the hashes that travel through workflows: the worker's private seal keys. */
+  seal: Opener;
   inviteTokens: InviteTokenSettings;
   delivery: DeliverySettings;
   /** The worker's Temporal client: the reconciler reads runs and resets terminated ones with it. */
@@ -37,29 +41,22 @@ export function createActivities(deps: ActivityDeps) {
     // createInvites and refreshInviteTokens store the hashes of the tokens their claims make.
     ...inviteActivities(store, deps.inviteTokens),
     deleteInvites: store.deleteInvites,
-    inviteTokenStates: store.inviteTokenStates,
-    restoreInviteTokens: store.restoreInviteTokens,
     liveInvites: store.liveInvites,
     softDeleteInvites: store.softDeleteInvites,
     restoreInvites: store.restoreInvites,
-    validateInviteToken: store.validateInviteToken,
-    claimInviteForAccept: store.claimInviteForAccept,
     releaseInviteClaim: store.releaseInviteClaim,
     setInviteDelivery: store.setInviteDelivery,
     expireDueInvites: store.expireDueInvites,
     purgeInvites: store.purgeInvites,
 
-    createEmailpassIdentity: store.createEmailpassIdentity,
     deleteAuthIdentity: store.deleteAuthIdentity,
     checkIdentityForAccept: store.checkIdentityForAccept,
     linkIdentity: store.linkIdentity,
     unlinkIdentity: store.unlinkIdentity,
-    identitySnapshots: store.identitySnapshots,
     deleteAuthIdentities: store.deleteAuthIdentities,
-    recreateIdentities: store.recreateIdentities,
-    passwordState: store.passwordState,
-    updateEmailpassPassword: store.updateEmailpassPassword,
-    restorePassword: store.restorePassword,
+
+    // Every activity whose arguments or results hold a password or token hash: sealed in, sealed out.
+    ...sealedActivities(store, deps.seal),
 
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,

@@ -1,47 +1,43 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifySessionToken, type AuthContext } from '../auth';
+import type { AuthContext } from '../auth';
 import { unauthorized } from '../domain';
-import type { Store } from '../store';
+import { presentedToken, type Session, type Sessions } from './sessions';
 
-export const SESSION_COOKIE = 'usermod_session';
-
-export function presentedToken(req: FastifyRequest): string | undefined {
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return bearer ?? (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
-}
+export { SESSION_COOKIE, presentedToken } from './sessions';
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth?: AuthContext;
+    /** The server-side session the bearer or cookie names (logout ends it). */
+    session?: Session;
   }
 }
 
 /**
- * Route guards. `registered`: a live user (a deleted user's token stops working at once).
- * `unregistered`: any valid token, e.g. the one `register` returns before an invite is accepted.
+ * Route guards; every one checks the session server-side (api/sessions.ts): a logged-out, reset,
+ * removed or expired session is refused at once.
+ * `registered`: a live user. `unregistered`: any live session, e.g. the one `register` returns before
+ * an invite is accepted. `optional`: checked when a token is given (the one-step invite accept).
  */
-export function authGuards(store: Store, secret: string) {
-  async function fromRequest(req: FastifyRequest): Promise<AuthContext> {
+export function authGuards(sessions: Sessions) {
+  async function fromRequest(req: FastifyRequest): Promise<void> {
     const token = presentedToken(req);
     if (!token) throw unauthorized('Unauthorized');
-    return verifySessionToken(token, secret);
+    const session = await sessions.check(token);
+    req.session = session;
+    req.auth = session.auth;
   }
   return {
     async registered(req: FastifyRequest, _reply: FastifyReply) {
-      const auth = await fromRequest(req);
-      if (!auth.actor_id) throw unauthorized('Unauthorized');
-      await store.retrieveUser(auth.actor_id).catch(() => {
-        throw unauthorized('Unauthorized');
-      });
-      req.auth = auth;
+      await fromRequest(req);
+      if (!req.auth!.actor_id) throw unauthorized('Unauthorized');
     },
     async unregistered(req: FastifyRequest, _reply: FastifyReply) {
-      req.auth = await fromRequest(req);
+      await fromRequest(req);
     },
-    /** Auth when a token is given, none otherwise (the one-step invite accept). */
     async optional(req: FastifyRequest, _reply: FastifyReply) {
-      if (presentedToken(req)) req.auth = await fromRequest(req);
+      if (presentedToken(req)) await fromRequest(req);
     },
   };
 }

@@ -35,6 +35,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
     },
     {
       logger: true,
+      hardening: config.api.hardening,
       web: {
         temporalUiUrl: config.temporal.uiUrl,
         temporalNamespace: config.temporal.namespace,

@@ -9,6 +9,8 @@ import type { ApiContext } from './context';
 import { installErrorHandler } from './errors';
 import { metricsRoutes } from './metrics';
 import { drainable } from './drain';
+import { sessions } from './sessions';
+import { DEFAULT_HARDENING, hardenedServerOptions, installHardening, type HardeningSettings } from './hardening';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
@@ -22,11 +24,14 @@ const isZodPart = (part: unknown): boolean =>
 /** The admin HTTP API: Medusa-compatible routes, each mutating one starting its workflow. */
 export async function buildApi(
   ctx: ApiContext,
-  options: { logger?: boolean; web?: WebAppOptions } = {},
+  options: { logger?: boolean | FastifyBaseLogger; hardening?: HardeningSettings; web?: WebAppOptions } = {},
 ): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify(
-    options.logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false },
-  );
+  const hardening = options.hardening ?? DEFAULT_HARDENING;
+  const loggerInstance = options.logger === true ? (logger as FastifyBaseLogger) : options.logger || undefined;
+  const app: FastifyInstance = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    ...hardenedServerOptions(hardening),
+  });
   // Route schemas are zod (api/route.ts): the route helper validates with them, after the guard and
   // with Medusa's messages, and @fastify/swagger turns them into OpenAPI. Fastify itself neither
   // validates nor serializes with them: answers are sent as the handlers return them.
@@ -34,6 +39,8 @@ export async function buildApi(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   drainable(app);
+  ctx.limits = await installHardening(app, hardening);
+  ctx.sessions = sessions(ctx.store, ctx.jwtSecret, ctx.jwtExpiresIn);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -51,7 +58,7 @@ export async function buildApi(
     transform: (doc) =>
       Object.values(doc.schema ?? {}).some(isZodPart) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (hardening.docs) await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   // Readiness: every part of ctx.health() reported, 503 until all are true.
   const report = z.object({ status: z.enum(['ok', 'unavailable']) }).catchall(z.boolean());

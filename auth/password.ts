@@ -1,5 +1,6 @@
 import * as ScryptModule from 'scrypt-kdf';
 import { invalidData } from '../domain';
+import { checkPasswordPolicy } from './password-policy';
 
 // scrypt-kdf 4 exports one default object at run time, while its typings declare named functions.
 const Scrypt = (ScryptModule as unknown as { default?: typeof ScryptModule }).default ?? ScryptModule;
@@ -7,18 +8,19 @@ const Scrypt = (ScryptModule as unknown as { default?: typeof ScryptModule }).de
 // scrypt-kdf's defaults, as Medusa's emailpass provider: logN 15 (32 MiB), r 8, p 1.
 const PARAMS = { logN: 15, r: 8, p: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 8;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy';
 
-export function checkPassword(password: unknown): asserts password is string {
-  if (typeof password !== 'string') throw invalidData('Password should be a string');
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw invalidData(`Password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
-  }
+/**
+ * A new password must pass the policy (auth/password-policy.ts); give the login's e-mail when known,
+ * so that the e-mail itself is refused as a password.
+ */
+export function checkPassword(password: unknown, context: { email?: string } = {}): asserts password is string {
+  checkPasswordPolicy(password, context);
 }
 
 /** base64 scrypt-kdf hash, as stored in provider_identity.password_hash. */
 export async function hashPassword(password: string): Promise<string> {
-  checkPassword(password);
+  if (typeof password !== 'string') throw invalidData('Password should be a string');
   return Buffer.from(await Scrypt.kdf(password, PARAMS)).toString('base64');
 }
 

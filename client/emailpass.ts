@@ -1,5 +1,7 @@
 import { checkCredentials, checkPassword, hashPassword } from '../auth';
-import { invalidData, normalizeEmail } from '../domain';
+import { z } from 'zod';
+import { invalidData } from '../domain';
+import { email as emailSchema, parse } from '../domain/validation';
 import { runFlow, type RunOptions, type UsermodClient } from './run';
 
 /** Register an emailpass login (unlinked until an invite is accepted with it). */
@@ -10,8 +12,9 @@ export async function registerEmailpass(
   options: RunOptions = {},
 ): Promise<{ authIdentityId: string }> {
   const normalized = checkCredentials(email, password);
-  checkPassword(password);
-  const passwordHash = await hashPassword(password);
+  checkPassword(password, { email: normalized });
+  // Sealed: the hash travels through Temporal readable by workers only, not by the codec server.
+  const passwordHash = ctx.seal.seal(await hashPassword(password), 'password_hash');
   return runFlow(
     ctx,
     'registerEmailpass',
@@ -27,7 +30,9 @@ export async function updateEmailpassPassword(
   options: RunOptions = {},
 ): Promise<void> {
   const normalized = checkCredentials(email, password);
-  const passwordHash = await hashPassword(password as string);
+  checkPassword(password, { email: normalized });
+  // Sealed: the hash travels through Temporal readable by workers only, not by the codec server.
+  const passwordHash = ctx.seal.seal(await hashPassword(password), 'password_hash');
   await runFlow(
     ctx,
     'updateEmailpassPassword',
@@ -36,7 +41,11 @@ export async function updateEmailpassPassword(
   );
 }
 
-/** Starts the reset flow; resolves the same way whether or not the e-mail has a login. */
+/**
+ * Starts the reset flow and resolves as soon as it has started: the lookup and the mail happen after
+ * the answer, so the answer takes the same time whether or not the e-mail has a login. A malformed
+ * e-mail is refused (that says nothing about any account).
+ */
 export async function requestPasswordReset(
   ctx: UsermodClient,
   identifier: unknown,
@@ -44,10 +53,11 @@ export async function requestPasswordReset(
 ): Promise<void> {
   if (typeof identifier !== 'string' || identifier.trim() === '')
     throw invalidData("Invalid request: Field 'identifier' is required");
+  const { email } = parse(z.object({ email: emailSchema }), { email: identifier }, 'request');
   await runFlow(
     ctx,
     'requestPasswordReset',
-    { email: normalizeEmail(identifier) },
-    { summary: 'password reset request', ...options },
+    { email },
+    { summary: 'password reset request', ...options, startOnly: true },
   );
 }

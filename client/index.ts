@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import type { UsermodClient } from './run';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
+import { parseSealPublicKey, sealer } from '../auth/seal';
 
 export * from './run';
 export * from './users';
@@ -19,5 +20,11 @@ export async function connectClient(
     namespace: config.temporal.namespace,
     dataConverter: usermodDataConverter(parseCodecKeys(config.payloadKeys)),
   });
-  return { client, taskQueue: config.temporal.taskQueue, jwtSecret: config.jwtSecret, close: () => connection.close() };
+  return {
+    client,
+    taskQueue: config.temporal.taskQueue,
+    jwtSecret: config.jwtSecret,
+    seal: sealer(parseSealPublicKey(config.sealPublicKey)),
+    close: () => connection.close(),
+  };
 }

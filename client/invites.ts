@@ -82,11 +82,13 @@ export interface AcceptInviteRequest {
   /** Two-step accept: the unlinked identity the caller registered. */
   authIdentityId?: string;
   user?: { email?: string | null; first_name?: string | null; last_name?: string | null };
+  /** The invite's e-mail, when the caller can read it: the password policy refuses it as a password. */
+  inviteEmail?: (inviteId: string) => Promise<string | undefined>;
 }
 
 /**
  * The token's signature and expiry are checked here; only its hash and the password's scrypt hash
- * enter the workflow, so neither secret is ever in Temporal's history.
+ * enter the workflow, both sealed (auth/seal.ts), so neither secret nor hash is readable in history.
  */
 export async function acceptInvite(
   ctx: UsermodClient,
@@ -97,8 +99,19 @@ export async function acceptInvite(
   if ((req.password === undefined) === (req.authIdentityId === undefined)) {
     throw invalidData('Accepting an invite needs either a password or a registered identity, not both');
   }
-  const passwordHash = req.password !== undefined ? await hashPassword(req.password) : undefined;
-  const input = { inviteId, tokenHash, passwordHash, authIdentityId: req.authIdentityId, user: req.user ?? {} };
+  if (req.password !== undefined) {
+    checkPassword(req.password, { email: (await req.inviteEmail?.(inviteId)) ?? req.user?.email ?? undefined });
+  }
+  // Both hashes sealed: in history they are readable by workers only, not through the codec server.
+  const passwordHash =
+    req.password !== undefined ? ctx.seal.seal(await hashPassword(req.password), 'password_hash') : undefined;
+  const input = {
+    inviteId,
+    tokenHash: ctx.seal.seal(tokenHash, 'token_hash'),
+    passwordHash,
+    authIdentityId: req.authIdentityId,
+    user: req.user ?? {},
+  };
   // Without an idempotency key each attempt is its own run: concurrent accepts never join each other.
   return runFlow(ctx, 'acceptInvite', input, { subject: inviteId, summary: `accept invite ${inviteId}`, ...options });
 }
@@ -108,11 +121,11 @@ export async function createUserAccount(
   input: { email: string; password: string; first_name?: string | null; last_name?: string | null },
   options: RunOptions = {},
 ): Promise<UserAccount> {
-  checkPassword(input.password);
+  checkPassword(input.password, { email: input.email });
   const user = parse(newUser, { email: input.email, first_name: input.first_name, last_name: input.last_name }, 'user');
   const account = {
     email: user.email,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: ctx.seal.seal(await hashPassword(input.password), 'password_hash'),
     first_name: user.first_name,
     last_name: user.last_name,
   };

@@ -1,32 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  type WorkflowStartOptions,
-} from '@temporalio/client';
+import { Client, WorkflowFailedError, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { FLOW, flowId, isErrorType, UsermodError, workflowType, type FlowName, type Flows } from '../domain';
+import {
+  FLOW,
+  flowId,
+  invalidData,
+  isErrorType,
+  UsermodError,
+  workflowType,
+  type FlowName,
+  type Flows,
+} from '../domain';
+import type { Sealer } from '../auth/seal';
 import type { WorkflowOf } from '../workflows';
+import { IDEMPOTENCY_KEY_PATTERN, keyedWorkflowId, requestFingerprint, startOrJoin } from './idempotency';
 
 export interface UsermodClient {
   client: Client;
   taskQueue: string;
   /** Signs the invite tokens handed back by create and resend (the same secret as the workers'). */
   jwtSecret: string;
+  /** Seals password and token hashes before they enter a flow: only workers can open them (auth/seal.ts). */
+  seal: Sealer;
 }
 
 export interface RunOptions {
   /**
-   * Same key, same run: a retried request returns the first run's result instead of running the flow
-   * again. Becomes part of the workflow id, so it must not contain personal data.
+   * Same key, same caller, same request: the first run's result instead of running the flow again
+   * (client/idempotency.ts). Never part of the workflow id as such (an HMAC of it is).
    */
   idempotencyKey?: string;
+  /** Who and where the key belongs to (the route and the caller); a key is only ever found again there. */
+  idempotencyScope?: string;
+  /** The request as the caller sent it (params, query, body), fingerprinted; the flow input when absent. */
+  request?: unknown;
   /** A safe one-line summary shown in the Web UI (never an e-mail address or a secret). */
   summary?: string;
 }
 
-/** Business failures come back as the UsermodError the store threw; anything else is rethrown. */
+/**
+ * Business failures come back as the UsermodError the store threw; anything else is rethrown as it
+ * is (a WorkflowFailedError: the flow failed for a reason that was not the caller's and its saga undid
+ * what it had done, so the request may be sent again; the API answers 503).
+ */
 export function unwrapFailure(err: unknown): unknown {
   if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isErrorType(err.cause.type)) {
     return new UsermodError(err.cause.type, err.cause.message);
@@ -34,43 +50,66 @@ export function unwrapFailure(err: unknown): unknown {
   return err;
 }
 
+// Starting a run is one quick call; when Temporal does not answer within this, the caller is told 503
+// at once instead of after the gRPC client's own retries (~20 s).
+const START_DEADLINE_MS = 5000;
+
 /**
  * Start a flow by its name (or join the run an idempotency key already started) and wait for its
- * result. The workflow is `<flow>Workflow`, its id `<flow id>-[<subject>-]<key or uuid>` and its
- * `UsermodFlow` search attribute the flow id: one name from client to history.
+ * result. The workflow is `<flow>Workflow`, its `UsermodFlow` search attribute the flow id, and its id
+ * `<flow id>-[<subject>-]<uuid>`, or `<flow id>-k<HMAC of scope and key>` with an idempotency key.
  */
 export async function runFlow<F extends FlowName>(
   ctx: UsermodClient,
   flow: F,
   input: Flows[F]['input'],
   options: RunOptions & {
-    /** Ids the run is about (never an e-mail), part of the workflow id. */ subject?: string;
+    /** Ids the run is about (never an e-mail), part of the workflow id. */
+    subject?: string;
+    /** Resolve once the run has started (its result is nobody's business: the password-reset request). */
+    startOnly?: boolean;
   } = {},
 ): Promise<Flows[F]['result']> {
   const key = options.idempotencyKey;
-  if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
-    throw new UsermodError('invalid_data', 'Idempotency key must be 1-200 characters of letters, digits, . _ : -');
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw invalidData('Invalid request: Idempotency-Key must be 1-200 characters of letters, digits, . _ : -');
   }
-  const workflowId = [flowId(flow), options.subject, key ?? randomUUID()]
-    .filter((part) => part !== undefined)
-    .join('-');
   const start = {
     taskQueue: ctx.taskQueue,
-    workflowId,
-    args: [input],
+    args: [input] as [Flows[F]['input']],
     typedSearchAttributes: [{ key: FLOW, value: flowId(flow) }],
     memo: options.summary ? { summary: options.summary } : undefined,
     staticSummary: options.summary,
-    // A second request with the same key joins the running flow, or finds the finished one below.
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-  } as WorkflowStartOptions<WorkflowOf<F>>;
+  };
+  const deadline = () => Date.now() + START_DEADLINE_MS;
   try {
-    const handle = await ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), start).catch((err) => {
-      if (err instanceof WorkflowExecutionAlreadyStartedError)
-        return ctx.client.workflow.getHandle<WorkflowOf<F>>(workflowId);
-      throw err;
-    });
+    let handle: WorkflowHandle<WorkflowOf<F>>;
+    if (key === undefined) {
+      const workflowId = [flowId(flow), options.subject, randomUUID()].filter((part) => part !== undefined).join('-');
+      const opts = {
+        ...start,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      } as WorkflowStartOptions<WorkflowOf<F>>;
+      handle = await ctx.client.withDeadline(deadline(), () =>
+        ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), opts),
+      );
+    } else {
+      const workflowId = keyedWorkflowId(ctx.jwtSecret, flowId(flow), options.idempotencyScope ?? 'local', key);
+      const fingerprint = requestFingerprint(ctx.jwtSecret, options.request ?? input);
+      handle = await ctx.client.withDeadline(deadline(), () =>
+        startOrJoin(ctx.client, workflowId, fingerprint, (policies) =>
+          ctx.client.workflow.start<WorkflowOf<F>>(workflowType(flow), {
+            ...start,
+            ...policies,
+            workflowId,
+            memo: { ...start.memo, ...policies.memo },
+          } as WorkflowStartOptions<WorkflowOf<F>>),
+        ),
+      );
+    }
+    if (options.startOnly) return undefined as Flows[F]['result'];
     return await handle.result();
   } catch (err) {
     throw unwrapFailure(err);

@@ -6,8 +6,11 @@ import { AesGcmCodec, type CodecKey } from './aes-gcm-codec';
 
 export interface CodecServerOptions {
   keys: CodecKey[];
-  /** Required on every call when set: `Authorization: Bearer <token>`, or the `/<token>/decode` path the Web UI can use. */
-  token?: string;
+  /**
+   * Required on every call: `Authorization: Bearer <token>`, or the `/<token>/decode` path the Web UI
+   * can use. There is no tokenless mode: whoever reaches an open codec server reads every payload.
+   */
+  token: string;
   /** The Temporal Web UI's origins (CORS). */
   uiOrigins: string[];
 }
@@ -30,6 +33,9 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 
 /** Temporal's remote codec protocol (`POST /encode`, `POST /decode`) so the Web UI and CLI can read payloads. */
 export async function buildCodecServer(o: CodecServerOptions): Promise<FastifyInstance> {
+  if (typeof o.token !== 'string' || o.token.length < 16) {
+    throw new Error('the codec server needs a token of at least 16 characters (CODEC_SERVER_TOKEN)');
+  }
   const codec = new AesGcmCodec(o.keys);
   const app = Fastify({ logger: false });
   await app.register(cors, {
@@ -40,7 +46,6 @@ export async function buildCodecServer(o: CodecServerOptions): Promise<FastifyIn
   });
 
   const authorized = (req: FastifyRequest<{ Params: { token?: string } }>) => {
-    if (!o.token) return true;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const given = req.params.token ?? bearer;
     return given !== undefined && same(given, o.token);

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { StartupError } from '../infra/startup-error';
 import type { FlowPolicy } from '../domain';
+import { DEFAULT_HARDENING, type HardeningSettings } from './security';
+import { parseSealPrivateKeys, parseSealPublicKey } from '../auth/seal';
 import { readLocalSecrets, secretsFile, type LocalSecrets } from './secrets';
 import { loadTemporalConnection, type TemporalConnectionSettings } from './temporal';
 
@@ -29,6 +31,13 @@ export interface Config {
   jwtSecret: string;
   /** AES-256-GCM keys for Temporal payloads, `id:base64key[,id:base64key...]`; the first encrypts. */
   payloadKeys: string;
+  /**
+   * Sealed values (auth/seal.ts): password and token hashes in workflow payloads are sealed to this
+   * X25519 public key (`id:base64`); only workers hold the private keys (`sealKeys`) that open them.
+   */
+  sealPublicKey: string;
+  /** USERMOD_SEAL_KEYS: the private keys, `id:base64[,...]`, first = current; workers need them. */
+  sealKeys?: string;
   invites: {
     /** THE invite lifetime, in seconds: both the database expiry and the token's `exp`. */
     validDurationSeconds: number;
@@ -41,6 +50,8 @@ export interface Config {
     port: number;
     /** Lifetime of the admin API's bearer tokens, e.g. `1d`, `2h`. */
     jwtExpiresIn: string;
+    /** What the API exposes and how it limits guessing (README "Security"). */
+    hardening: HardeningSettings;
     adminEmail?: string;
     adminPassword?: string;
   };
@@ -98,14 +109,6 @@ function int(name: string, fallback: number): number {
 
 const str = (name: string): string | undefined => process.env[name] || undefined;
 
-function bool(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
-}
-
 function positive(name: string, fallback: number): number {
   const n = int(name, fallback);
   if (n === 0) throw new ConfigError(`${name} must be at least 1`);
@@ -134,6 +137,66 @@ function payloadKeys(local: LocalSecrets | undefined, dataDir: string): string {
   if (keys) return keys;
   if (local) return local.payloadKeys;
   throw missingSecret('USERMOD_PAYLOAD_KEYS', dataDir, 'Temporal payloads are encrypted with it');
+}
+
+function sealKeys(local: LocalSecrets | undefined, dataDir: string): { sealKeys?: string; sealPublicKey: string } {
+  const privateKeys = str('USERMOD_SEAL_KEYS') ?? (str('USERMOD_SEAL_PUBLIC_KEY') ? undefined : local?.sealKeys);
+  let publicKey = str('USERMOD_SEAL_PUBLIC_KEY') ?? (privateKeys ? undefined : local?.sealPublicKey);
+  try {
+    if (privateKeys) {
+      const [current] = parseSealPrivateKeys(privateKeys);
+      publicKey ??= `${current.id}:${current.publicKey.toString('base64')}`;
+    }
+    if (publicKey) parseSealPublicKey(publicKey);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (!publicKey) {
+    throw missingSecret(
+      'USERMOD_SEAL_KEYS',
+      dataDir,
+      'password and token hashes in workflow payloads are sealed with it',
+    );
+  }
+  return { sealKeys: privateKeys, sealPublicKey: publicKey };
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = str(name);
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw.slice(0, 40)}'`);
+}
+
+/** TRUST_PROXY: `true`/`false`, a hop count, or the proxies' addresses (Fastify's trustProxy). */
+function trustProxy(): boolean | number | string {
+  const raw = str('TRUST_PROXY');
+  if (raw === undefined || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // e.g. `127.0.0.1,10.0.0.0/8`
+}
+
+function hardening(): HardeningSettings {
+  const d = DEFAULT_HARDENING.limits;
+  const positive = (name: string, fallback: number) => {
+    const n = int(name, fallback);
+    if (n === 0) throw new ConfigError(`${name} must be at least 1`);
+    return n;
+  };
+  return {
+    docs: bool('API_DOCS', true),
+    trustProxy: trustProxy(),
+    limits: {
+      windowSeconds: positive('RATE_LIMIT_WINDOW', d.windowSeconds),
+      perIp: positive('RATE_LIMIT_PER_IP', d.perIp),
+      perIdentifier: positive('RATE_LIMIT_PER_IDENTIFIER', d.perIdentifier),
+      loginFailures: positive('LOGIN_LOCKOUT_AFTER', d.loginFailures),
+      lockoutSeconds: positive('LOGIN_LOCKOUT_SECONDS', d.lockoutSeconds),
+      lockoutMaxSeconds: positive('LOGIN_LOCKOUT_MAX_SECONDS', d.lockoutMaxSeconds),
+    },
+  };
 }
 
 function mailTransport(): 'file' | 'smtp' {
@@ -180,6 +243,7 @@ export function loadConfig(): Config {
     publicUrl,
     jwtSecret: jwtSecret(local, dataDir),
     payloadKeys: payloadKeys(local, dataDir),
+    ...sealKeys(local, dataDir),
     invites: {
       validDurationSeconds: int('INVITE_VALID_DURATION', 86_400),
       acceptUrl: str('INVITE_ACCEPT_URL') ?? `${publicUrl}/app/invite`,
@@ -188,6 +252,7 @@ export function loadConfig(): Config {
     api: {
       port,
       jwtExpiresIn: str('JWT_EXPIRES_IN') ?? '1d',
+      hardening: hardening(),
       adminEmail: str('ADMIN_EMAIL'),
       adminPassword: str('ADMIN_PASSWORD'),
     },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateSealKeys } from '../auth/seal';
 
 // Secrets of one local installation, made once by `npm start` (random, never in the code) and read by
 // every local entry point (API, worker, CLI) so they always agree. Production sets them through the
@@ -15,6 +16,10 @@ export interface LocalSecrets {
   codecServerToken: string;
   /** Password of the embedded PostgreSQL's `postgres` role. */
   embeddedPgPassword: string;
+  /** X25519 private key(s) that open sealed values in workflow payloads (workers only), `id:base64`. */
+  sealKeys: string;
+  /** Its public half (enough to seal: the API and the CLI), `id:base64`. */
+  sealPublicKey: string;
 }
 
 export const secretsFile = (dataDir: string) => join(dataDir, 'secrets.json');
@@ -25,10 +30,21 @@ export function readLocalSecrets(dataDir: string): LocalSecrets | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
 }
 
+const newSealKeys = () => {
+  const { privateKeys, publicKey } = generateSealKeys(`local-${randomBytes(4).toString('hex')}`);
+  return { sealKeys: privateKeys, sealPublicKey: publicKey };
+};
+
 /** Read the installation's secrets, creating them (mode 0600) the first time. */
 export function ensureLocalSecrets(dataDir: string): LocalSecrets {
   const existing = readLocalSecrets(dataDir);
-  if (existing) return existing;
+  if (existing?.sealKeys) return existing;
+  if (existing) {
+    // Made by an earlier version, before sealed values: add the seal keys, keep everything else.
+    const upgraded = { ...existing, ...newSealKeys() };
+    writeFileSync(secretsFile(dataDir), JSON.stringify(upgraded, null, 2) + '\n', { mode: 0o600 });
+    return upgraded;
+  }
   // The folder stays traversable (the embedded PostgreSQL's own user may keep its data below it); the file is 0600.
   mkdirSync(dataDir, { recursive: true });
   const secrets: LocalSecrets = {
@@ -36,6 +52,7 @@ export function ensureLocalSecrets(dataDir: string): LocalSecrets {
     payloadKeys: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64')}`,
     codecServerToken: randomBytes(24).toString('base64url'),
     embeddedPgPassword: randomBytes(24).toString('base64url'),
+    ...newSealKeys(),
   };
   // `wx`: if another process created it meanwhile, theirs wins and we read it.
   try {

@@ -11,3 +11,4 @@ export * from './policy';
 export * from './reconcile';
 export * from './search-attributes';
 export * from './users';
+export * from './values';

@@ -4,15 +4,39 @@
 import { z } from 'zod';
 import { invalidData } from './errors';
 import { normalizeEmail } from './email';
+import { metadataProblem, quote, TEXT_LIMITS } from './values';
 import type { NewInvite } from './invites';
 import type { NewUser, UserUpdate } from './users';
 
 export const email = z
   .string()
+  .max(TEXT_LIMITS.email, { error: `must be at most ${TEXT_LIMITS.email} characters` })
   .transform(normalizeEmail)
   .pipe(z.email({ message: 'Invalid email' }));
 
-export const metadata = z.record(z.string(), z.unknown()).nullish();
+/** Metadata: a JSON object within the size, depth and key limits (domain/values.ts). */
+export const metadata = z
+  .record(z.string().max(100, { error: 'keys must be at most 100 characters' }), z.unknown())
+  .superRefine((v, ctx) => {
+    const problem = metadataProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .nullish();
+
+/** A name: at most 255 characters. */
+export const name = z
+  .string()
+  .max(TEXT_LIMITS.name, { error: `must be at most ${TEXT_LIMITS.name} characters` })
+  .nullish();
+
+/** An avatar: an absolute http(s) URL, nothing else a browser might run (javascript:, data:). */
+export const avatarUrl = z
+  .string()
+  .max(TEXT_LIMITS.url, { error: `must be at most ${TEXT_LIMITS.url} characters` })
+  .refine((v) => /^https?:\/\/\S+$/i.test(v) && URL.canParse(v), {
+    error: (i) => `must be an http(s) URL, got ${quote(i.input)}`,
+  })
+  .nullish();
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -33,7 +57,8 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, what: stri
     if (i.code === 'unrecognized_keys') return `Unrecognized fields: ${i.keys.map((k) => `'${k}'`).join(', ')}`;
     const path = i.path.filter((p) => typeof p !== 'number').join('.');
     const input = (i as { input?: unknown }).input;
-    const shown = i.code === 'invalid_format' && typeof input === 'string' ? `: '${input}'` : '';
+    // A short prefix of the value at most: an input may be huge (or carry control characters).
+    const shown = i.code === 'invalid_format' && typeof input === 'string' ? `: ${quote(input)}` : '';
     return path ? `${path}: ${i.message}${shown}` : `${i.message}${shown}`;
   });
   throw invalidData(`Invalid ${what}: ${problems.join('; ')}`);
@@ -41,14 +66,12 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, what: stri
 
 // What callers give the flows, checked by the client before a flow starts and again by the store
 // (the store's check is the invariant; the client's spares a flow that could only fail).
-const text = z.string().nullish();
-
 export const newUser = matches<NewUser>()(
-  z.strictObject({ email, first_name: text, last_name: text, avatar_url: text, metadata }),
+  z.strictObject({ email, first_name: name, last_name: name, avatar_url: avatarUrl, metadata }),
 );
 
 export const userUpdate = matches<UserUpdate>()(
-  z.strictObject({ id: z.string().min(1), first_name: text, last_name: text, avatar_url: text, metadata }),
+  z.strictObject({ id: z.string().min(1), first_name: name, last_name: name, avatar_url: avatarUrl, metadata }),
 );
 
 export const newInvite = matches<NewInvite>()(z.strictObject({ email, metadata }));

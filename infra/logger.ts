@@ -22,6 +22,12 @@ const options: pino.LoggerOptions = {
       'req.headers.authorization',
       'req.headers.cookie',
       'res.headers["set-cookie"]',
+      'headers.authorization',
+      'headers.cookie',
+      '*.headers.authorization',
+      '*.headers.cookie',
+      'authorization',
+      'cookie',
     ],
     censor: '[redacted]',
   },
@@ -36,6 +42,10 @@ const options: pino.LoggerOptions = {
     err: pino.stdSerializers.err,
   },
 };
+
+/** usermod's logger (redaction included) writing to `destination`, e.g. a test's memory stream. */
+export const createLogger = (destination: pino.DestinationStream, level?: string) =>
+  pino({ ...options, ...(level ? { level } : {}) }, destination);
 
 // People read a terminal; programs read JSON. Pretty printing runs in-process (no transport thread).
 export const logger = process.stdout.isTTY

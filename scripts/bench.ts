@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { generateSealKeys, opener, parseSealPrivateKeys, parseSealPublicKey, sealer } from '../auth/seal';
 import { hashPassword } from '../auth/password';
 import { acceptInvite, createInvites, createUsers, type InviteWithToken, type UsermodClient } from '../client';
 import { usermodDataConverter } from '../codec/aes-gcm-codec';
@@ -71,6 +72,7 @@ async function main() {
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, dataConverter });
   const taskQueue = `bench-${randomUUID()}`;
+  const benchSeal = generateSealKeys('bench');
   const worker = await createWorker({
     connection: native,
     namespace: 'default',
@@ -79,6 +81,7 @@ async function main() {
     dataConverter,
     activities: createActivities({
       store,
+      seal: opener(parseSealPrivateKeys(benchSeal.privateKeys)),
       inviteTokens: { secret, validDurationSeconds: 3600 },
       delivery: {
         transport: fileTransport(join(mkdtempSync(join(tmpdir(), 'usermod-bench-')), 'outbox.jsonl')),
@@ -86,7 +89,12 @@ async function main() {
       },
     }),
   });
-  const ctx: UsermodClient = { client, taskQueue, jwtSecret: secret };
+  const ctx: UsermodClient = {
+    client,
+    taskQueue,
+    jwtSecret: secret,
+    seal: sealer(parseSealPublicKey(benchSeal.publicKey)),
+  };
   const email = (tag: string, i: number) => `${tag}-${i}-${randomUUID().slice(0, 6)}@bench.test`;
 
   const rows: Record<string, Record<string, string | number>> = {};

@@ -29,6 +29,27 @@ const toDTO = (r: Row): AuthIdentityDTO => ({
 
 const include = { provider_identities: { select: { id: true, provider: true, entity_id: true } } } as const;
 
+type IdentityRow = Prisma.AuthIdentityGetPayload<{ include: { provider_identities: true } }>;
+
+/** A login exactly as stored, password hash included. */
+const toSnapshot = (r: IdentityRow): IdentitySnapshot => ({
+  id: r.id,
+  user_id: r.user_id,
+  app_metadata: r.app_metadata,
+  created_at: r.created_at.toISOString(),
+  updated_at: r.updated_at.toISOString(),
+  providers: r.provider_identities.map((p) => ({
+    id: p.id,
+    provider: p.provider,
+    entity_id: p.entity_id,
+    password_hash: p.password_hash,
+    user_metadata: p.user_metadata,
+    provider_metadata: p.provider_metadata,
+    created_at: p.created_at.toISOString(),
+    updated_at: p.updated_at.toISOString(),
+  })),
+});
+
 export function authStore(prisma: PrismaClient) {
   async function retrieveAuthIdentity(id: string): Promise<AuthIdentityDTO> {
     const r = await prisma.authIdentity.findUnique({ where: { id }, include });
@@ -112,23 +133,22 @@ export function authStore(prisma: PrismaClient) {
         include: { provider_identities: true },
         orderBy: { id: 'asc' },
       });
-      return rows.map((r) => ({
-        id: r.id,
-        user_id: r.user_id,
-        app_metadata: r.app_metadata,
-        created_at: r.created_at.toISOString(),
-        updated_at: r.updated_at.toISOString(),
-        providers: r.provider_identities.map((p) => ({
-          id: p.id,
-          provider: p.provider,
-          entity_id: p.entity_id,
-          password_hash: p.password_hash,
-          user_metadata: p.user_metadata,
-          provider_metadata: p.provider_metadata,
-          created_at: p.created_at.toISOString(),
-          updated_at: p.updated_at.toISOString(),
-        })),
-      }));
+      return rows.map(toSnapshot);
+    },
+
+    /**
+     * The emailpass login holding this e-mail when it is linked to no user (registered, never accepted):
+     * what an invite accept replaces, since the invitee proved the mailbox and the registrant did not.
+     */
+    async unlinkedEmailpassSnapshot(email: string): Promise<IdentitySnapshot | null> {
+      const row = await prisma.authIdentity.findFirst({
+        where: {
+          user_id: null,
+          provider_identities: { some: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
+        },
+        include: { provider_identities: true },
+      });
+      return row ? toSnapshot(row) : null;
     },
 
     async deleteAuthIdentities(ids: string[]): Promise<void> {

@@ -3,6 +3,7 @@ import { eventStore } from './events';
 import { newId } from './ids';
 import { inviteStore } from './invites';
 import type { PrismaClient } from './prisma';
+import { sessionStore } from './sessions';
 import { userStore } from './users';
 import { reconcileStore } from './reconcile';
 
@@ -16,6 +17,7 @@ export function createStore(prisma: PrismaClient) {
     ...authStore(prisma),
     ...eventStore(prisma),
     ...reconcileStore(prisma),
+    ...sessionStore(prisma),
   };
 }
 

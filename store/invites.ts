@@ -4,6 +4,7 @@ import {
   INVITE_STATUSES,
   invalidData,
   normalizeEmail,
+  notAllowed,
   notFound,
   sameHash,
   unauthorized,
@@ -216,17 +217,31 @@ export function inviteStore(prisma: PrismaClient) {
     /** Which of these invites are live now: exactly what a revoke will revoke (and its undo restore). */
     async liveInvites(ids: string[]): Promise<InviteRowState[]> {
       const rows = await prisma.invite.findMany({
-        where: { id: { in: ids }, deleted_at: null },
-        select: { id: true, updated_at: true },
+        where: { id: { in: ids } },
+        select: { id: true, updated_at: true, deleted_at: true, accepted: true },
         orderBy: { id: 'asc' },
       });
-      return rows.map((i) => ({ id: i.id, updated_at: i.updated_at.toISOString() }));
+      // An unknown id is a 404, as for GET; an accepted invite is part of its user's history and stays.
+      const missing = ids.find((id) => !rows.some((r) => r.id === id));
+      if (missing) throw notFound(`Invite with id: ${missing} was not found`);
+      const accepted = rows.filter((r) => r.accepted);
+      if (accepted.length) {
+        throw notAllowed(
+          `An accepted invite cannot be revoked: ${accepted.map((r) => r.id).join(', ')} (it stays as the record of how its user joined)`,
+        );
+      }
+      // Already revoked ones are left as they are (a repeated revoke changes nothing).
+      return rows.filter((r) => !r.deleted_at).map((i) => ({ id: i.id, updated_at: i.updated_at.toISOString() }));
     },
 
     /** Revokes; returns the ids revoked by this call (missing or already revoked ids are skipped). */
     async softDeleteInvites(ids: string[]): Promise<string[]> {
       return prisma.$transaction(async (tx) => {
-        const live = await tx.invite.findMany({ where: { id: { in: ids }, deleted_at: null }, select: { id: true } });
+        // Never an accepted one, even if it was accepted since the flow looked.
+        const live = await tx.invite.findMany({
+          where: { id: { in: ids }, deleted_at: null, accepted: false },
+          select: { id: true },
+        });
         const liveIds = live.map((i) => i.id);
         await tx.invite.updateMany({ where: { id: { in: liveIds } }, data: { deleted_at: new Date() } });
         return liveIds;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { projectRoot } from '../config';
 import type { UsermodClient } from '../client';
-import { openHarness, testCodecKeys, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, testCodecKeys, testInviteTokens, testSealKeys, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 let worker: { ctx: UsermodClient; stop(): Promise<void> };
@@ -25,6 +25,7 @@ function usermod(...args: string[]): Promise<{ code: number; stdout: string; std
     TEMPORAL_TASK_QUEUE: worker.ctx.taskQueue,
     JWT_SECRET: testInviteTokens.secret,
     USERMOD_PAYLOAD_KEYS: `test-key:${testCodecKeys[0].key.toString('base64')}`,
+    USERMOD_SEAL_KEYS: testSealKeys.privateKeys,
     INVITE_ACCEPT_URL: 'https://admin.example.test/invite',
   };
   return new Promise((resolve) => {

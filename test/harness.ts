@@ -12,6 +12,7 @@ import {
 } from '@temporalio/worker';
 import { oneLine } from '../infra/runtime';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
+import { generateSealKeys, opener, parseSealPrivateKeys, parseSealPublicKey, sealer } from '../auth/seal';
 import type { DeliverySettings } from '../activities/delivery';
 import type { MailMessage } from '../activities/mail-transport';
 import { createStore, type Store } from '../store';
@@ -33,8 +34,19 @@ const sdkLogs: SdkLogs = ((globalThis as { __usermodSdkLogs?: SdkLogs }).__userm
 });
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 const level = (process.env.TEST_LOG_LEVEL ?? 'ERROR').toUpperCase() as LogLevel;
+/**
+ * Everything the workers of this process logged at DEBUG and above (the secrets test greps it), as
+ * JSON lines.
+ */
+export const workerLog: string[] = [];
 const logger = new DefaultLogger('DEBUG', (entry) => {
   if (sdkLogs.entries.push(entry) > 5000) sdkLogs.entries.splice(0, 1000);
+  workerLog.push(
+    JSON.stringify({ level: entry.level, message: entry.message, meta: entry.meta }, (_k, v) =>
+      typeof v === 'bigint' ? String(v) : v,
+    ),
+  );
+  if (workerLog.length > 50_000) workerLog.splice(0, 10_000);
   if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(level)) return;
   if (entry.level !== 'ERROR' || !sdkLogs.expected.some((re) => re.test(entry.message))) oneLine(entry);
 });
@@ -85,6 +97,13 @@ export function sdkLog(pattern: RegExp, options: { expect?: boolean } = {}): Log
 export const testCodecKeys = [{ id: 'test-key', key: Buffer.alloc(32, 9) }];
 export const testDataConverter = usermodDataConverter(testCodecKeys);
 
+// A seal key pair made for this run (tests never share one with an installation).
+export const testSealKeys = generateSealKeys('test-seal');
+/** What the workers open sealed hashes with. */
+export const testOpener = opener(parseSealPrivateKeys(testSealKeys.privateKeys));
+/** What clients seal with: the public half only, as the API has it. */
+export const testSealer = sealer(parseSealPublicKey(testSealKeys.publicKey));
+
 export const testInviteTokens = { secret: 'test-secret-0123456789-0123456789-0123456789', validDurationSeconds: 3600 };
 
 /** Messages "sent" by the default test transport (real SMTP delivery has its own test). */
@@ -97,6 +116,7 @@ export const testDelivery: DeliverySettings = {
 /** The activities' dependencies as the tests' workers get them; override any part. */
 export const testDeps = (store: Store, overrides: Partial<ActivityDeps> = {}): ActivityDeps => ({
   store,
+  seal: testOpener,
   inviteTokens: testInviteTokens,
   delivery: testDelivery,
   ...overrides,
@@ -107,6 +127,8 @@ export interface Harness {
   prisma: PrismaClient;
   store: Store;
   client: Client;
+  /** The real activities, for an override that wraps one of them. */
+  realActivities: Activities;
   /** Run `fn` against the file's worker, with these activities replacing the real ones meanwhile. */
   withWorker<T>(fn: (ctx: UsermodClient) => Promise<T>, activities?: Partial<Activities>): Promise<T>;
   /** The file's worker for a server under test, with these activity overrides until `stop()`. */
@@ -141,7 +163,7 @@ export async function openHarness(): Promise<Harness> {
     ]),
   ) as unknown as Activities;
   const taskQueue = `test-${randomUUID()}`;
-  const ctx: UsermodClient = { client, taskQueue, jwtSecret: testInviteTokens.secret };
+  const ctx: UsermodClient = { client, taskQueue, jwtSecret: testInviteTokens.secret, seal: testSealer };
   let running: { worker: Worker; done: Promise<void> } | undefined;
   const ensureWorker = async () => {
     if (running) return;
@@ -160,6 +182,7 @@ export async function openHarness(): Promise<Harness> {
     prisma,
     store,
     client,
+    realActivities: real,
     async withWorker(fn, activities = {}) {
       await ensureWorker();
       overrides = activities;

@@ -12,7 +12,15 @@ import { INVITE_EXPIRY_SCHEDULE_ID } from '../worker/invite-expiry-schedule';
 import { runWorker } from '../worker/main';
 import { expireInvitesWorkflow } from '../workflows/expire-invites';
 import { freePort } from '../devstack/free-port';
-import { openHarness, testCodecKeys, testDeps, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import {
+  openHarness,
+  testCodecKeys,
+  testDeps,
+  testInviteTokens,
+  testSealKeys,
+  uniqueEmail,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -227,6 +235,7 @@ describe('start-up and inspection', () => {
       INVITE_EXPIRY_INTERVAL: '5400',
       INVITE_EXPIRY_BATCH: '250',
       USERMOD_PAYLOAD_KEYS: `test-key:${testCodecKeys[0].key.toString('base64')}`,
+      USERMOD_SEAL_KEYS: testSealKeys.privateKeys,
       JWT_SECRET: testInviteTokens.secret,
       USERMOD_DATA_DIR: mkdtempSync(join(tmpdir(), 'usermod-data-')),
     });
@@ -293,15 +302,15 @@ describe('start-up and inspection', () => {
 
     const app = await buildCodecServer({
       keys: testCodecKeys,
-      token: 'codec-token',
+      token: 'codec-token-0123456789',
       uiOrigins: ['http://localhost:8233'],
     });
     try {
       const denied = await app.inject({ method: 'POST', url: '/decode', payload: { payloads } });
       expect(denied.statusCode).toBe(401);
       for (const req of [
-        { url: '/decode', headers: { authorization: 'Bearer codec-token' } },
-        { url: '/codec-token/decode', headers: {} },
+        { url: '/decode', headers: { authorization: 'Bearer codec-token-0123456789' } },
+        { url: '/codec-token-0123456789/decode', headers: {} },
       ]) {
         const res = await app.inject({
           method: 'POST',
@@ -327,7 +336,7 @@ describe('start-up and inspection', () => {
       const bad = await app.inject({
         method: 'POST',
         url: '/decode',
-        headers: { authorization: 'Bearer codec-token' },
+        headers: { authorization: 'Bearer codec-token-0123456789' },
         payload: {},
       });
       expect(bad.json()).toEqual({ type: 'invalid_data', message: "Invalid request: Field 'payloads' is required" });

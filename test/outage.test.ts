@@ -28,7 +28,7 @@ import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { bundleWorkflows, createWorker } from '../worker/worker';
 import type { FlowPolicy } from '../domain';
-import { sdkLog, snapshot, testDataConverter, testDeps, testInviteTokens, uniqueEmail } from './harness';
+import { sdkLog, snapshot, testDataConverter, testDeps, testInviteTokens, testSealer, uniqueEmail } from './harness';
 
 // Seconds, not minutes: the forward budget is a worker setting (workflows/policy.ts).
 const POLICY: FlowPolicy = { forwardBudgetSeconds: 3, compensationAlertSeconds: 2, maxRetryIntervalSeconds: 1 };
@@ -74,7 +74,7 @@ beforeAll(async () => {
     dataConverter: testDataConverter,
   });
   running = worker.run();
-  ctx = { client, taskQueue, jwtSecret: testInviteTokens.secret };
+  ctx = { client, taskQueue, jwtSecret: testInviteTokens.secret, seal: testSealer };
   watchCompensations(client);
 });
 

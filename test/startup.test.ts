@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, projectRoot } from '../config';
 import { ensureLocalSecrets } from '../config/secrets';
 import { freePort } from '../devstack/free-port';
 import { ensureTemporalCli } from '../devstack/temporal-cli';
-import { openHarness, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, testInviteTokens, testSealKeys, testSealer, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -42,7 +42,12 @@ describe('readiness', () => {
   test('GET /health is 503 naming each part until a worker polls and the seeded admin exists, then 200', async () => {
     const adminEmail = uniqueEmail('seed');
     await h.prisma.$queryRaw`SELECT 1`; // the pool's first connection is not what this test measures
-    const usermod = { client: h.client, taskQueue: `nobody-polls-${Date.now()}`, jwtSecret: testInviteTokens.secret };
+    const usermod = {
+      client: h.client,
+      taskQueue: `nobody-polls-${Date.now()}`,
+      jwtSecret: testInviteTokens.secret,
+      seal: testSealer,
+    };
     const health = readiness({
       ping: () => h.prisma.$queryRaw`SELECT 1`,
       store: h.store,
@@ -128,6 +133,16 @@ describe('configuration', () => {
     expect(() =>
       withEnv({ USERMOD_DATA_DIR: dir, JWT_SECRET: 'x'.repeat(40), USERMOD_PAYLOAD_KEYS: undefined }, loadConfig),
     ).toThrow(/^USERMOD_PAYLOAD_KEYS is not set/);
+    const keys = { JWT_SECRET: 'x'.repeat(40), USERMOD_PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
+    expect(() =>
+      withEnv(
+        { USERMOD_DATA_DIR: dir, ...keys, USERMOD_SEAL_KEYS: undefined, USERMOD_SEAL_PUBLIC_KEY: undefined },
+        loadConfig,
+      ),
+    ).toThrow(/^USERMOD_SEAL_KEYS is not set/);
+    expect(() => withEnv({ USERMOD_DATA_DIR: dir, ...keys, USERMOD_SEAL_KEYS: 'k:short' }, loadConfig)).toThrow(
+      /^USERMOD_SEAL_KEYS entries must look like/,
+    );
   });
 
   test('local secrets are random, private (0600) and shared by every entry point that reads the same data folder', () => {
@@ -138,13 +153,22 @@ describe('configuration', () => {
     expect(ensureLocalSecrets(b).jwtSecret).not.toBe(sa.jwtSecret);
     expect(statSync(join(a, 'secrets.json')).mode & 0o777).toBe(0o600);
     const config = withEnv(
-      { USERMOD_DATA_DIR: a, JWT_SECRET: undefined, USERMOD_PAYLOAD_KEYS: undefined, CODEC_SERVER_TOKEN: undefined },
+      {
+        USERMOD_DATA_DIR: a,
+        JWT_SECRET: undefined,
+        USERMOD_PAYLOAD_KEYS: undefined,
+        CODEC_SERVER_TOKEN: undefined,
+        USERMOD_SEAL_KEYS: undefined,
+        USERMOD_SEAL_PUBLIC_KEY: undefined,
+      },
       loadConfig,
     );
     expect(config).toMatchObject({
       jwtSecret: sa.jwtSecret,
       payloadKeys: sa.payloadKeys,
       embeddedPgPassword: sa.embeddedPgPassword,
+      sealKeys: sa.sealKeys,
+      sealPublicKey: sa.sealPublicKey,
     });
     expect(config.codecServer.token).toBe(sa.codecServerToken);
   });
@@ -153,6 +177,7 @@ describe('configuration', () => {
     const env = {
       JWT_SECRET: 'x'.repeat(40),
       USERMOD_PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      USERMOD_SEAL_KEYS: testSealKeys.privateKeys,
       INVITE_ACCEPT_URL: undefined,
       PASSWORD_RESET_URL: undefined,
     };

@@ -2,7 +2,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { loadConfig, type Config } from '../config';
+import { opener, parseSealPrivateKeys } from '../auth/seal';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 import { fileTransport, smtpTransport, type MailTransport } from '../activities/mail-transport';
 import { logger } from '../infra/logger';
@@ -24,6 +25,16 @@ export function mailTransport(config: Config): MailTransport {
     : fileTransport(config.mail.outboxFile);
 }
 
+/** The private seal keys open the hashes flows carry; a worker cannot run without them. */
+function workerOpener(config: Config) {
+  if (!config.sealKeys) {
+    throw new ConfigError(
+      'USERMOD_SEAL_KEYS is not set: workers open the sealed password and token hashes in workflow payloads with it',
+    );
+  }
+  return opener(parseSealPrivateKeys(config.sealKeys));
+}
+
 export async function runWorker(opts: { databaseUrl: string; temporalAddress: string; signal?: AbortSignal }) {
   const config = loadConfig();
   const prisma = createPrisma(opts.databaseUrl);
@@ -40,6 +51,7 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       taskQueue: config.temporal.taskQueue,
       activities: createActivities({
         store: createStore(prisma),
+        seal: workerOpener(config),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
         delivery: {
           transport: mailTransport(config),

@@ -42,6 +42,16 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
         (await local.newIds('provid', 1))[0],
       ];
       authIdentityId = identityId;
+      // No squatting: a login someone registered with the invitee's e-mail and never linked to a user
+      // does not block the invitee, who proved the mailbox with the invite token. It is replaced
+      // (and recreated exactly if the accept fails).
+      const squatter = await activities.unlinkedEmailpassSnapshot(invite.email);
+      if (squatter) {
+        await saga.step('replace the unlinked login', {
+          undo: () => activities.recreateIdentities([squatter]),
+          run: () => activities.deleteAuthIdentities([squatter.id]),
+        });
+      }
       await saga.step('create the login', {
         undo: () => compensations.deleteAuthIdentity(identityId),
         run: () =>

@@ -1,25 +1,25 @@
 import { z } from 'zod';
-import { authenticateEmailpass, checkResetToken, signSessionToken } from '../../auth';
+import { authenticateEmailpass, checkResetToken } from '../../auth';
 import { registerEmailpass, requestPasswordReset, updateEmailpassPassword } from '../../client';
 import { UsermodError, unauthorized } from '../../domain';
 import { runOptions, type ApiContext } from '../context';
 import { SESSION_COOKIE, authGuards } from '../guards';
 import { routes } from '../route';
 import { authContext, token } from '../schemas';
+import { presentedToken } from '../sessions';
+import { emailField, passwordField, tokenField } from '../validation';
 import type { FastifyInstance } from 'fastify';
 
-const credentials = z.strictObject({ email: z.string(), password: z.string() });
-const resetRequest = z.strictObject({ identifier: z.string().min(1) });
-const updateQuery = z.strictObject({ token: z.string().min(1) });
-const updateBody = z.strictObject({ email: z.string().optional(), password: z.string() });
+const credentials = z.strictObject({ email: emailField, password: passwordField });
+const resetRequest = z.strictObject({ identifier: emailField.min(1, { error: 'is required' }) });
+const updateQuery = z.strictObject({ token: tokenField });
+const updateBody = z.strictObject({ email: emailField.optional(), password: passwordField });
 const success = z.object({ success: z.literal(true) });
 
 /** Medusa's auth routes for the `user` actor and the `emailpass` provider. */
 export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'auth');
-  const bearer = async (authIdentityId: string, userId: string | null) => ({
-    token: await signSessionToken({ authIdentityId, userId }, ctx.jwtSecret, ctx.jwtExpiresIn),
-  });
+  const sessions = ctx.sessions!;
+  const r = routes(app, authGuards(sessions), 'auth');
   // As Medusa: a provider's refusal (e-mail taken, weak password) is a 401 carrying its message.
   const asUnauthorized = (err: unknown) => {
     if (err instanceof UsermodError && err.type === 'invalid_data' && !err.message.startsWith('Invalid request'))
@@ -34,7 +34,7 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { authIdentityId } = await registerEmailpass(ctx.usermod, body.email, body.password, runOptions(req)).catch(
         asUnauthorized,
       );
-      return bearer(authIdentityId, null);
+      return { token: await sessions.issue(authIdentityId, null) };
     },
   );
 
@@ -42,25 +42,30 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/auth/user/emailpass',
     { summary: 'Log in', body: credentials, reply: token, errors: ['unauthorized'] },
     async ({ body }) => {
-      const login = await authenticateEmailpass(ctx.store, body.email, body.password).catch(asUnauthorized);
-      return bearer(login.authIdentityId, login.userId);
+      // A locked e-mail is refused before its password is even hashed; each failure lengthens the lock.
+      ctx.limits?.checkLogin(body.email);
+      const login = await authenticateEmailpass(ctx.store, body.email, body.password).catch((err: unknown) => {
+        if (err instanceof UsermodError && err.type === 'unauthorized') ctx.limits?.loginFailed(body.email);
+        return asUnauthorized(err);
+      });
+      ctx.limits?.loginSucceeded(body.email);
+      return { token: await sessions.issue(login.authIdentityId, login.userId) };
     },
   );
 
   r.post(
     '/auth/token/refresh',
-    { summary: 'Re-issue the bearer from the current identity', guard: 'unregistered', reply: token },
-    async ({ req }) => {
-      const identity = await ctx.store.retrieveAuthIdentity(req.auth!.auth_identity_id).catch(() => {
-        throw unauthorized('Unauthorized');
-      });
-      return bearer(identity.id, identity.user_id);
-    },
+    { summary: 'A new bearer for the same session, naming its user as it is now', guard: 'unregistered', reply: token },
+    async ({ req }) => ({ token: await sessions.refresh(req.session!) }),
   );
 
   r.post(
     '/auth/session',
-    { summary: 'Turn the bearer into a cookie session', guard: 'unregistered', reply: z.object({ user: authContext }) },
+    {
+      summary: 'Turn the bearer into a cookie of the same session',
+      guard: 'unregistered',
+      reply: z.object({ user: authContext }),
+    },
     async ({ req, reply }) => {
       const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (!given) throw unauthorized('Unauthorized');
@@ -68,28 +73,40 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
         httpOnly: true,
         sameSite: 'strict',
         path: '/',
+        // Behind a TLS-terminating proxy the protocol is X-Forwarded-Proto's, when TRUST_PROXY trusts it.
         secure: req.protocol === 'https',
       });
       return { user: req.auth };
     },
   );
 
-  r.delete('/auth/session', { summary: 'End the cookie session', reply: success }, async ({ reply }) => {
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { success: true };
-  });
+  r.delete(
+    '/auth/session',
+    { summary: 'Log out: the session ends server-side (its bearer and cookie stop working)', reply: success },
+    async ({ req, reply }) => {
+      // Whatever is presented: a session that still works is ended; one that does not needs nothing.
+      const given = presentedToken(req);
+      const session = given ? await sessions.check(given).catch(() => undefined) : undefined;
+      if (session) await sessions.end(session);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { success: true };
+    },
+  );
 
-  const resetSpec = { summary: 'Mail a single-use reset link (always 201)', body: resetRequest, status: 201 };
+  const resetSpec = {
+    summary: 'Mail a single-use reset link (201 before any lookup, whether or not the e-mail has a login)',
+    body: resetRequest,
+    status: 201,
+  };
   r.post('/auth/user/emailpass/reset-password', resetSpec, async ({ body, req, reply }) => {
-    // Always 201, whatever happened: the answer must not tell whether the e-mail has a login.
-    await requestPasswordReset(ctx.usermod, body.identifier, runOptions(req)).catch((err: Error) =>
-      req.log.warn({ err: { message: err.message } }, 'password reset request failed'),
-    );
+    // 201 once the flow has started, before it looks the e-mail up: the answer cannot tell whether the
+    // e-mail has a login, not even by its timing. A malformed e-mail is 400, an unreachable Temporal 503.
+    await requestPasswordReset(ctx.usermod, body.identifier, runOptions(req));
     return reply.code(201).send();
   });
 
   const updateSpec = {
-    summary: 'Set a new password with a reset token',
+    summary: 'Set a new password with a reset token (every earlier session of the login ends)',
     query: updateQuery,
     body: updateBody,
     reply: success,

@@ -6,33 +6,45 @@ import { runOptions, type ApiContext } from '../context';
 import { authGuards } from '../guards';
 import { routes } from '../route';
 import { deleted, invite, inviteWithToken, page, user } from '../schemas';
-import { listPaging, metadataField, oneOrMany, optionalText, pickFields } from '../validation';
+import {
+  dateParam,
+  emailField,
+  idParam,
+  listPaging,
+  metadataField,
+  oneOrMany,
+  optionalText,
+  passwordField,
+  pickFields,
+  searchText,
+  tokenField,
+} from '../validation';
 
 const status = z.enum(INVITE_STATUSES);
 const listQuery = z.strictObject({
-  q: z.string().optional(),
+  q: searchText,
   id: oneOrMany,
   email: oneOrMany,
-  status: z.union([status, z.array(status)]).optional(),
-  'expires_at[$gt]': z.string().optional(),
-  'expires_at[$gte]': z.string().optional(),
-  'expires_at[$lt]': z.string().optional(),
-  'expires_at[$lte]': z.string().optional(),
+  status: z.union([status, z.array(status).max(4)]).optional(),
+  'expires_at[$gt]': dateParam,
+  'expires_at[$gte]': dateParam,
+  'expires_at[$lt]': dateParam,
+  'expires_at[$lte]': dateParam,
   ...listPaging,
 });
-const fieldsQuery = z.strictObject({ fields: z.string().optional() });
-const idParams = z.strictObject({ id: z.string().min(1) });
-const createBody = z.strictObject({ email: z.string(), metadata: metadataField });
-const acceptQuery = z.strictObject({ token: z.string().min(1) });
+const fieldsQuery = z.strictObject({ fields: listPaging.fields });
+const idParams = z.strictObject({ id: idParam });
+const createBody = z.strictObject({ email: emailField, metadata: metadataField });
+const acceptQuery = z.strictObject({ token: tokenField });
 const acceptBody = z.strictObject({
-  email: optionalText,
+  email: emailField.nullish(),
   first_name: optionalText,
   last_name: optionalText,
-  password: z.string().optional(),
+  password: passwordField.optional(),
 });
 
 export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'invites');
+  const r = routes(app, authGuards(ctx.sessions!), 'invites');
 
   r.get(
     '/admin/invites',
@@ -88,7 +100,17 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
       throw unauthorized("Unauthorized: register first and send its bearer token, or give a 'password'");
     const accepted = await acceptInvite(
       ctx.usermod,
-      { token: query.token, password, authIdentityId: req.auth?.auth_identity_id, user: fields },
+      {
+        token: query.token,
+        password,
+        authIdentityId: req.auth?.auth_identity_id,
+        user: fields,
+        inviteEmail: (id) =>
+          ctx.store.retrieveInvite(id).then(
+            (i) => i.email,
+            () => undefined,
+          ),
+      },
       runOptions(req),
     );
     return { user: accepted.user };

@@ -36,7 +36,7 @@ const refuse = (reply: FastifyReply, reason: string, message: string) =>
  * the holder of a genuine link, who is the invitee.
  */
 export function linkPreviewRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'auth');
+  const r = routes(app, authGuards(ctx.sessions!), 'auth');
 
   /** The token's claims if it is ours and of this kind; 'expired' only for our own tokens (the signature is checked first). */
   async function claims(kind: TokenKind, token: string): Promise<Record<string, unknown> | 'invalid' | 'expired'> {

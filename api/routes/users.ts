@@ -6,27 +6,38 @@ import { runOptions, type ApiContext } from '../context';
 import { authGuards } from '../guards';
 import { routes } from '../route';
 import { deleted, page, user } from '../schemas';
-import { listPaging, metadataField, oneOrMany, optionalText, pickFields } from '../validation';
+import {
+  avatarUrlField,
+  emailField,
+  idParam,
+  listPaging,
+  metadataField,
+  oneOrMany,
+  optionalText,
+  passwordField,
+  pickFields,
+  searchText,
+} from '../validation';
 
-const listQuery = z.strictObject({ q: z.string().optional(), id: oneOrMany, email: oneOrMany, ...listPaging });
-const fieldsQuery = z.strictObject({ fields: z.string().optional() });
-const idParams = z.strictObject({ id: z.string().min(1) });
+const listQuery = z.strictObject({ q: searchText, id: oneOrMany, email: oneOrMany, ...listPaging });
+const fieldsQuery = z.strictObject({ fields: listPaging.fields });
+const idParams = z.strictObject({ id: idParam });
 const updateBody = z.strictObject({
   first_name: optionalText,
   last_name: optionalText,
-  avatar_url: optionalText,
+  avatar_url: avatarUrlField,
   metadata: metadataField,
 });
 const createBody = z.strictObject({
-  email: z.string(),
-  password: z.string(),
+  email: emailField,
+  password: passwordField,
   first_name: optionalText,
   last_name: optionalText,
 });
 const oneUser = z.object({ user });
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const r = routes(app, authGuards(ctx.store, ctx.jwtSecret), 'users');
+  const r = routes(app, authGuards(ctx.sessions!), 'users');
   const admin = { guard: 'registered' as const };
 
   r.get(

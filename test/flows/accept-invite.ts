@@ -20,4 +20,12 @@ export default [
       return (c) => acceptInvite(c, { token: invite.token, authIdentityId });
     },
   },
+  {
+    name: "one step, replacing someone else's unlinked login of the invitee's e-mail",
+    prepare: async (ctx) => {
+      const [invite] = await createInvites(ctx, [{ email: uniqueEmail('gen') }]);
+      await registerEmailpass(ctx, invite.email, 'squatter password 1');
+      return (c) => acceptInvite(c, { token: invite.token, password: PASSWORD });
+    },
+  },
 ] satisfies FlowScenario[];

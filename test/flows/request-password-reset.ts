@@ -1,4 +1,4 @@
-import { registerEmailpass, requestPasswordReset } from '../../client';
+import { registerEmailpass, runFlow } from '../../client';
 import type { FlowScenario } from '../fault-injection';
 import { uniqueEmail } from '../harness';
 
@@ -8,7 +8,8 @@ export default [
     prepare: async (ctx) => {
       const email = uniqueEmail('gen');
       await registerEmailpass(ctx, email, 'generic password');
-      return (c) => requestPasswordReset(c, email);
+      // The flow itself, awaited: the client's requestPasswordReset answers once it has started.
+      return (c) => runFlow(c, 'requestPasswordReset', { email });
     },
   },
 ] satisfies FlowScenario[];

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createActivities } from '../../activities';
 import { buildApi } from '../../api/server';
+import { DEFAULT_HARDENING, DEFAULT_LIMITS } from '../../config/security';
 import { createUserAccount, type UsermodClient } from '../../client';
 import { projectRoot } from '../../config';
 import { fileTransport, type MailMessage } from '../../activities/mail-transport';
@@ -102,7 +103,11 @@ export async function openWebStack(): Promise<WebStack> {
       jwtExpiresIn: '1h',
       health: async () => ({ database: true, temporal: true }),
     },
-    { web: { temporalUiUrl: TEMPORAL_UI, temporalNamespace: 'default', inviteAcceptUrl: delivery.acceptUrl } },
+    {
+      web: { temporalUiUrl: TEMPORAL_UI, temporalNamespace: 'default', inviteAcceptUrl: delivery.acceptUrl },
+      // The journeys sign the same accounts in many times a minute; the limits have their own tests.
+      hardening: { ...DEFAULT_HARDENING, limits: { ...DEFAULT_LIMITS, perIp: 100_000, perIdentifier: 100_000 } },
+    },
   );
   await app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });

@@ -1,0 +1,62 @@
+import type { Opener } from '../auth/seal';
+import type { IdentitySnapshot, InviteTokenState, NewEmailpassIdentity, PasswordState } from '../domain';
+import type { Store } from '../store';
+
+/**
+ * The store methods whose arguments or results hold a password hash or an invite-token hash, as
+ * activities: what enters or leaves a workflow is sealed (auth/seal.ts), and only here, in the worker
+ * that holds the private seal keys, is it opened. So history, decoded through the codec server or
+ * not, never holds a hash a reader could attack offline.
+ */
+export function sealedActivities(store: Store, seal: Opener) {
+  const openPassword = (v: string) => seal.open(v, 'password_hash');
+  const sealPassword = (v: string) => seal.seal(v, 'password_hash');
+  const openToken = (v: string) => seal.open(v, 'token_hash');
+  const sealToken = (v: string) => seal.seal(v, 'token_hash');
+  const sealSnapshot = (s: IdentitySnapshot): IdentitySnapshot => ({
+    ...s,
+    providers: s.providers.map((p) => ({ ...p, password_hash: p.password_hash && sealPassword(p.password_hash) })),
+  });
+  const openSnapshot = (s: IdentitySnapshot): IdentitySnapshot => ({
+    ...s,
+    providers: s.providers.map((p) => ({ ...p, password_hash: p.password_hash && openPassword(p.password_hash) })),
+  });
+
+  return {
+    /** The new login's password hash arrives sealed. */
+    createEmailpassIdentity: (input: NewEmailpassIdentity) =>
+      store.createEmailpassIdentity({ ...input, passwordHash: openPassword(input.passwordHash) }),
+
+    /** The logins a removal deletes, hashes sealed: what its compensation recreates. */
+    identitySnapshots: async (userId: string) => (await store.identitySnapshots(userId)).map(sealSnapshot),
+    recreateIdentities: (snapshots: IdentitySnapshot[]) => store.recreateIdentities(snapshots.map(openSnapshot)),
+
+    /** An unlinked login that holds an invitee's e-mail (replaced by the accept), hash sealed. */
+    unlinkedEmailpassSnapshot: async (email: string) => {
+      const found = await store.unlinkedEmailpassSnapshot(email);
+      return found && sealSnapshot(found);
+    },
+
+    /** The password a failed update puts back, sealed. */
+    passwordState: async (email: string): Promise<PasswordState> => {
+      const state = await store.passwordState(email);
+      return { ...state, passwordHash: sealPassword(state.passwordHash) };
+    },
+    updateEmailpassPassword: (email: string, passwordHash: string) =>
+      store.updateEmailpassPassword(email, openPassword(passwordHash)),
+    restorePassword: (state: PasswordState) =>
+      store.restorePassword({ ...state, passwordHash: openPassword(state.passwordHash) }),
+
+    /** The token state a failed resend puts back, hash sealed. */
+    inviteTokenStates: async (ids: string[]): Promise<InviteTokenState[]> =>
+      (await store.inviteTokenStates(ids)).map((s) => ({ ...s, token_hash: sealToken(s.token_hash) })),
+    restoreInviteTokens: (states: InviteTokenState[]) =>
+      store.restoreInviteTokens(states.map((s) => ({ ...s, token_hash: openToken(s.token_hash) }))),
+
+    /** The presented token's hash arrives sealed. */
+    validateInviteToken: (inviteId: string, tokenHash: string) =>
+      store.validateInviteToken(inviteId, openToken(tokenHash)),
+    claimInviteForAccept: (inviteId: string, tokenHash: string, run: string) =>
+      store.claimInviteForAccept(inviteId, openToken(tokenHash), run),
+  };
+}
