@@ -67,7 +67,8 @@ export class Http {
   }
 }
 
-const PASSWORD = 'chaos user password 1';
+// Strong enough for the password policy; the same for every user of a run.
+const PASSWORD = `Chaos-user-${randomUUID()}`;
 
 /**
  * A mixed load of `flows` flow-starting requests, `concurrency` at a time, each a little story:

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSealKeys } from '../auth/seal';
 import { projectRoot } from '../config';
 import { freePort } from '../devstack/free-port';
 import { migrate } from '../devstack/migrate';
@@ -85,13 +86,17 @@ export async function startChaosStack(settings: ChaosSettings) {
   await migrate(databaseUrl, join(projectRoot, 'prisma', 'migrations'));
 
   const apiPort = await freePort();
-  const admin = { email: 'chaos-admin@example.com', password: 'chaos admin password 1' };
+  const admin = { email: 'chaos-admin@example.com', password: `Chaos-admin-${randomBytes(12).toString('base64url')}` };
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'usermod-chaos',
     JWT_SECRET: randomBytes(32).toString('base64url'),
     USERMOD_PAYLOAD_KEYS: `chaos:${randomBytes(32).toString('base64')}`,
+    USERMOD_SEAL_KEYS: generateSealKeys('chaos').privateKeys,
+    // The load comes from one address and signs in often; the limits have their own tests.
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_IDENTIFIER: '1000000',
     USERMOD_DATA_DIR: dir,
     USERMOD_FORWARD_BUDGET_SECONDS: String(settings.forwardBudgetSeconds),
     USERMOD_COMPENSATION_ALERT_SECONDS: String(settings.compensationAlertSeconds),
