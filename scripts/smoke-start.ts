@@ -8,7 +8,6 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../config';
-import { freePort } from '../devstack/free-port';
 import { isAlive, portIsFree, waitForExit } from '../devstack/processes';
 
 const ADMIN = { email: 'smoke-admin@example.com', password: 'smoke admin password 1' };
@@ -133,15 +132,31 @@ async function stopAndCheck(stack: Stack, dataDir: string, signal: NodeJS.Signal
   );
 }
 
+const taken = new Set<number>();
+/**
+ * A free port below Linux's ephemeral range (32768+): the stack is started four times on the same ports
+ * over minutes, and an ephemeral port can meanwhile become the local end of some outgoing connection
+ * on a busy machine, which a listener then cannot bind.
+ */
+async function listenPort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (!taken.has(port) && (await portIsFree(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'usermod-smoke-'));
   chmodSync(dataDir, 0o755); // like a checkout's .data: the embedded PostgreSQL's user may traverse it
   const ports = {
-    PORT: await freePort(),
-    CODEC_SERVER_PORT: await freePort(),
-    TEMPORAL_DEV_PORT: await freePort(),
-    TEMPORAL_UI_PORT: await freePort(),
-    EMBEDDED_PG_PORT: await freePort(),
+    PORT: await listenPort(),
+    CODEC_SERVER_PORT: await listenPort(),
+    TEMPORAL_DEV_PORT: await listenPort(),
+    TEMPORAL_UI_PORT: await listenPort(),
+    EMBEDDED_PG_PORT: await listenPort(),
   };
   const api = `http://localhost:${ports.PORT}`;
   let stack: Stack | undefined;
