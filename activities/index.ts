@@ -58,6 +58,10 @@ export function createActivities(deps: ActivityDeps) {
     // Every activity whose arguments or results hold a password or token hash: sealed in, sealed out.
     ...sealedActivities(store, deps.seal),
 
+    invitesForUpdate: store.invitesForUpdate,
+    updateInvites: store.updateInvites,
+    restoreInviteSnapshots: store.restoreInviteSnapshots,
+
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,
 

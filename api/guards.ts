@@ -14,14 +14,24 @@ declare module 'fastify' {
   }
 }
 
+/** Who makes the request (undefined: nobody, 401); replaces usermod's own sessions when given. */
+export type AuthHook = (req: FastifyRequest) => Promise<AuthContext | undefined>;
+
 /**
  * Route guards; every one checks the session server-side (api/sessions.ts): a logged-out, reset,
  * removed or expired session is refused at once.
  * `registered`: a live user. `unregistered`: any live session, e.g. the one `register` returns before
  * an invite is accepted. `optional`: checked when a token is given (the one-step invite accept).
  */
-export function authGuards(sessions: Sessions) {
+export function authGuards(sessions: Sessions & { authenticate?: AuthHook }) {
   async function fromRequest(req: FastifyRequest): Promise<void> {
+    // An application embedding the admin API (api/plugin.ts) may authenticate its own way.
+    if (sessions.authenticate) {
+      const auth = await sessions.authenticate(req);
+      if (!auth) throw unauthorized('Unauthorized');
+      req.auth = auth;
+      return;
+    }
     const token = presentedToken(req);
     if (!token) throw unauthorized('Unauthorized');
     const session = await sessions.check(token);

@@ -9,6 +9,7 @@ export * from './run';
 export * from './users';
 export * from './invites';
 export * from './emailpass';
+export * from './invite-updates';
 
 export async function connectClient(
   config: Config,

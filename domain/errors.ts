@@ -27,6 +27,11 @@ export class UsermodError extends Error {
     super(message);
     this.name = 'UsermodError';
   }
+
+  /** The HTTP status this error answers with (the table above). */
+  get status(): (typeof ERROR_STATUS)[ErrorType] {
+    return ERROR_STATUS[this.type];
+  }
 }
 
 export const notFound = (message: string) => new UsermodError('not_found', message);

@@ -14,7 +14,8 @@ export type EventName =
   | 'auth.password_reset'
   // The reconciler's repairs (workflows/reconcile.ts).
   | 'reconciler.run_compensated'
-  | 'reconciler.claim_released';
+  | 'reconciler.claim_released'
+  | 'invite.updated';
 
 export interface EventInput {
   /** Decided by the workflow, so a retried write records each event once (and its undo removes exactly it). */

@@ -1,4 +1,4 @@
-import type { InviteDTO, InviteTokenClaims, NewInvite } from './invites';
+import type { InviteDTO, InviteTokenClaims, InviteUpdate, NewInvite } from './invites';
 import type { NewUser, UserDTO, UserUpdate } from './users';
 import type { ReconcileInput, ReconcileResult } from './reconcile';
 
@@ -77,6 +77,10 @@ export interface RemoveUserAccountInput {
   userId: string;
 }
 
+export interface UpdateInvitesInput {
+  updates: InviteUpdate[];
+}
+
 export interface ExpireInvitesInput {
   batchSize: number;
   /** Purge expired and revoked invites older than this; 0 keeps them. */
@@ -107,6 +111,7 @@ export interface Flows {
   requestPasswordReset: { input: RequestPasswordResetInput; result: void };
   expireInvites: { input: ExpireInvitesInput; result: ExpireInvitesResult };
   reconcile: { input: ReconcileInput; result: ReconcileResult };
+  updateInvites: { input: UpdateInvitesInput; result: InviteDTO[] };
 }
 
 export type FlowName = keyof Flows;
@@ -124,6 +129,7 @@ export const SAGA_FLOWS = [
   'registerEmailpass',
   'updateEmailpassPassword',
   'requestPasswordReset',
+  'updateInvites',
 ] as const;
 
 /**

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { invalidData } from './errors';
 import { normalizeEmail } from './email';
 import { metadataProblem, quote, TEXT_LIMITS } from './values';
-import type { NewInvite } from './invites';
+import type { InviteUpdate, NewInvite } from './invites';
 import type { NewUser, UserUpdate } from './users';
 
 export const email = z
@@ -75,3 +75,5 @@ export const userUpdate = matches<UserUpdate>()(
 );
 
 export const newInvite = matches<NewInvite>()(z.strictObject({ email, metadata }));
+
+export const inviteUpdate = matches<InviteUpdate>()(z.strictObject({ id: z.string().min(1), metadata }));

@@ -8,6 +8,7 @@ import { expireInvitesWorkflow } from './expire-invites';
 import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkflow } from './invites';
 import { reconcileWorkflow } from './reconcile';
 import { removeUserAccountWorkflow, updateUsersWorkflow } from './users';
+import { updateInvitesWorkflow } from './update-invites';
 
 export {
   acceptInviteWorkflow,
@@ -23,6 +24,7 @@ export {
   requestPasswordResetWorkflow,
   updateEmailpassPasswordWorkflow,
   updateUsersWorkflow,
+  updateInvitesWorkflow,
 };
 
 /** Every flow of domain/flows.ts is a workflow named `<flow>Workflow` honouring its contract (a compile error otherwise). */
@@ -42,5 +44,6 @@ const contracts: Contracts = {
   requestPasswordResetWorkflow,
   updateEmailpassPasswordWorkflow,
   updateUsersWorkflow,
+  updateInvitesWorkflow,
 };
 void contracts;

@@ -1,0 +1,45 @@
+import cookie from '@fastify/cookie';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AuthContext } from '../auth';
+import type { ApiContext } from './context';
+import { installErrorHandler } from './errors';
+import type { AuthHook } from './guards';
+import { authRoutes } from './routes/auth';
+import { inviteRoutes } from './routes/invites';
+import { userRoutes } from './routes/users';
+import { sessions } from './sessions';
+
+export type { AuthContext, AuthHook };
+
+export interface UsermodAdminPluginOptions {
+  /** The store, the usermod client and the token settings the routes use (ApiContext). */
+  context: Omit<ApiContext, 'health' | 'sessions' | 'limits'> & Partial<Pick<ApiContext, 'health'>>;
+  /**
+   * Replaces usermod's own sessions: return who makes the request (a user's AuthContext), or undefined
+   * for a 401. Default: usermod's bearer tokens and session cookie (the /auth routes log in).
+   */
+  authenticate?: AuthHook;
+  /** Also mount /auth/* (login, register, reset); default true. */
+  authRoutes?: boolean;
+}
+
+/**
+ * The admin API as a fastify plugin, for an application's own server:
+ * `app.register(usermodAdminPlugin, { prefix: '/usermod', context, authenticate })`. Routes, validation,
+ * error answers (`{ type, message }`) and the flows they start are usermod's; its encapsulated context
+ * keeps its error handler from touching the application's routes.
+ */
+export const usermodAdminPlugin: FastifyPluginAsync<UsermodAdminPluginOptions> = async (app, options) => {
+  const ctx: ApiContext = { health: async () => ({}), ...options.context };
+  ctx.sessions = Object.assign(sessions(ctx.store, ctx.jwtSecret, ctx.jwtExpiresIn), {
+    authenticate: options.authenticate,
+  });
+  installErrorHandler(app);
+  // Route schemas are zod, validated by the route helper (api/route.ts), as in api/server.ts.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  if (!app.hasRequestDecorator('cookies')) await app.register(cookie);
+  if (options.authRoutes ?? true) authRoutes(app, ctx);
+  inviteRoutes(app, ctx);
+  userRoutes(app, ctx);
+};

@@ -1,0 +1,104 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../activities';
+import type { MailTransport } from '../activities/mail-transport';
+import { opener, parseSealPrivateKeys } from '../auth/seal';
+import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
+import { appDatabaseUrl, ConfigError, loadConfig, type Config } from '../config';
+import { temporalConnectionOptions } from '../infra/temporal-connection';
+import { createStore } from '../store';
+import { createPrisma } from '../store/prisma';
+import { ensureInviteExpirySchedule } from './invite-expiry-schedule';
+import { mailTransport } from './main';
+import { ensureSearchAttributes } from './search-attributes';
+import { bundleWorkflows, createWorker } from './worker';
+
+export interface CreateUsermodWorkerOptions {
+  /** usermod's configuration; default: read from the environment (README "Configuration"). */
+  config?: Config;
+  /** The application's own connection; default: one to `address`, closed with the worker. */
+  connection?: NativeConnection;
+  /** Temporal's address when no connection is given; default the configured one, else localhost:7233. */
+  address?: string;
+  /** Default: the configured DATABASE_URL (or `npm start`'s embedded PostgreSQL). */
+  databaseUrl?: string;
+  namespace?: string;
+  /** The queue the service starts flows on; default the configured one (`usermod`). */
+  taskQueue?: string;
+  /** Secrets, when not from the configuration: the same as the service's. */
+  jwtSecret?: string;
+  /** Private seal keys (`id:base64[,...]`, USERMOD_SEAL_KEYS): they open the hashes in flows. */
+  sealKeys?: string;
+  /** Payload encryption keys (`id:base64key[,...]`, USERMOD_PAYLOAD_KEYS). */
+  payloadKeys?: string;
+  /** Where invite and reset mails go; default the configured transport (a file, or SMTP). */
+  mailTransport?: MailTransport;
+  /** Create (or update) the invite-expiry schedule on start; default true. */
+  schedules?: boolean;
+}
+
+export interface UsermodWorker {
+  /** The Temporal Worker: `run()` until `shutdown()`; `runUntil(promise)`. */
+  worker: Worker;
+  /** The activities the worker runs (for an application's own workflows that reuse them). */
+  activities: Activities;
+  /** Runs the worker until it is shut down, then closes what the factory opened. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * usermod's workflows and activities in an application's own worker process: one Temporal Worker on
+ * usermod's task queue, over the application's Temporal connection and database.
+ */
+export async function createUsermodWorker(options: CreateUsermodWorkerOptions = {}): Promise<UsermodWorker> {
+  const config = options.config ?? loadConfig();
+  const sealKeys = options.sealKeys ?? config.sealKeys;
+  if (!sealKeys)
+    throw new ConfigError('createUsermodWorker needs sealKeys (USERMOD_SEAL_KEYS): workers open sealed hashes');
+  const namespace = options.namespace ?? config.temporal.namespace;
+  const taskQueue = options.taskQueue ?? config.temporal.taskQueue;
+  const address = options.address ?? config.temporal.address ?? 'localhost:7233';
+  const dataConverter = usermodDataConverter(parseCodecKeys(options.payloadKeys ?? config.payloadKeys));
+  const prisma = createPrisma(options.databaseUrl ?? appDatabaseUrl(config));
+  const connectionOptions = temporalConnectionOptions(config, address);
+  const connection = options.connection ?? (await NativeConnection.connect(connectionOptions));
+  // The schedules and the reconciler use a client of the worker's own.
+  const clientConnection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  const jwtSecret = options.jwtSecret ?? config.jwtSecret;
+  const activities = createActivities({
+    store: createStore(prisma),
+    seal: opener(parseSealPrivateKeys(sealKeys)),
+    inviteTokens: { secret: jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
+    delivery: {
+      transport: options.mailTransport ?? mailTransport(config),
+      acceptUrl: config.invites.acceptUrl,
+      resetUrl: config.invites.resetUrl,
+    },
+    temporal: client,
+  });
+  await ensureSearchAttributes(client, namespace);
+  if (options.schedules ?? true) {
+    await ensureInviteExpirySchedule(client, { taskQueue, ...config.expiry });
+  }
+  const worker = await createWorker({
+    connection,
+    namespace,
+    taskQueue,
+    activities,
+    workflowBundle: await bundleWorkflows(config.flows),
+    dataConverter,
+  });
+  const closeAll = async () => {
+    await clientConnection.close();
+    if (!options.connection) await connection.close();
+    await prisma.$disconnect();
+  };
+  return {
+    worker,
+    activities,
+    run: () => worker.run().finally(closeAll),
+    shutdown: () => worker.shutdown(),
+  };
+}
