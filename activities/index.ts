@@ -6,6 +6,7 @@ import { classifiedFailures } from './failures';
 import { reconcileActivities } from './reconcile';
 import { inviteActivities, type InviteTokenSettings } from './invites';
 import { sealedActivities } from './sealed';
+import { webhookActivities, type WebhookSettings } from './webhooks';
 import type { Opener } from '../auth/seal';
 
 export interface ActivityDeps {
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   delivery: DeliverySettings;
   /** The worker's Temporal client: the reconciler reads runs and resets terminated ones with it. */
   temporal?: Client;
+  /** The outbox relay and webhook deliveries: the installation's webhook key and in-process subscribers. */
+  webhooks?: WebhookSettings;
 }
 
 /**
@@ -66,6 +69,8 @@ export function createActivities(deps: ActivityDeps) {
     deleteEvents: store.deleteEvents,
 
     ...deliveryActivities(store, deps.inviteTokens, deps.delivery),
+
+    ...webhookActivities(store, deps.webhooks),
 
     ...reconcileActivities(store, () => {
       if (!deps.temporal) throw new Error("the reconciler needs the worker's Temporal client (ActivityDeps.temporal)");

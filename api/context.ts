@@ -19,6 +19,8 @@ export interface ApiContext {
   limits?: Limits;
   /** Set by buildApi: server-side sessions (api/sessions.ts). */
   sessions?: Sessions;
+  /** The installation's webhook key (base64, 32 bytes): encrypts the webhooks' signing secrets. */
+  webhookKey?: string;
 }
 
 const field = (v: unknown, name: string) => {

@@ -32,6 +32,7 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
       jwtSecret: config.jwtSecret,
       jwtExpiresIn: config.api.jwtExpiresIn,
       health,
+      webhookKey: config.webhooks.key,
     },
     {
       logger: true,

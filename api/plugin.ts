@@ -7,6 +7,7 @@ import type { AuthHook } from './guards';
 import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
+import { webhookRoutes } from './routes/webhooks';
 import { sessions } from './sessions';
 
 export type { AuthContext, AuthHook };
@@ -42,4 +43,5 @@ export const usermodAdminPlugin: FastifyPluginAsync<UsermodAdminPluginOptions> =
   if (options.authRoutes ?? true) authRoutes(app, ctx);
   inviteRoutes(app, ctx);
   userRoutes(app, ctx);
+  webhookRoutes(app, ctx);
 };

@@ -94,6 +94,18 @@ export interface Config {
     uiOrigins: string[];
   };
   logLevel: string;
+  webhooks: {
+    /** base64 of 32 bytes (USERMOD_WEBHOOK_KEY): encrypts the webhooks' signing secrets at rest. */
+    key?: string;
+    /** How often the outbox relay schedule publishes recorded events (WEBHOOK_RELAY_INTERVAL); 0: no schedule. */
+    relayIntervalSeconds: number;
+    /** How long one delivery is retried before it is recorded as failed (WEBHOOK_RETRY_WINDOW). */
+    retryWindowSeconds: number;
+    /** The longest wait between two attempts (WEBHOOK_RETRY_MAX_INTERVAL). */
+    maxRetryIntervalSeconds: number;
+    /** One attempt's HTTP timeout (WEBHOOK_TIMEOUT). */
+    timeoutSeconds: number;
+  };
 }
 
 /** A setting usermod cannot run with; the message names the variable and what to do. */
@@ -289,6 +301,13 @@ export function loadConfig(): Config {
         .map((o) => o.trim()),
     },
     logLevel: str('LOG_LEVEL') ?? 'info',
+    webhooks: {
+      key: str('USERMOD_WEBHOOK_KEY') ?? local?.webhookKey,
+      relayIntervalSeconds: int('WEBHOOK_RELAY_INTERVAL', 5),
+      retryWindowSeconds: positive('WEBHOOK_RETRY_WINDOW', 24 * 3600),
+      maxRetryIntervalSeconds: positive('WEBHOOK_RETRY_MAX_INTERVAL', 600),
+      timeoutSeconds: positive('WEBHOOK_TIMEOUT', 15),
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface LocalSecrets {
   sealKeys: string;
   /** Its public half (enough to seal: the API and the CLI), `id:base64`. */
   sealPublicKey: string;
+  /** base64 of 32 bytes: encrypts webhook signing secrets at rest (added later: absent in older files). */
+  webhookKey?: string;
 }
 
 export const secretsFile = (dataDir: string) => join(dataDir, 'secrets.json');
@@ -38,10 +40,14 @@ const newSealKeys = () => {
 /** Read the installation's secrets, creating them (mode 0600) the first time. */
 export function ensureLocalSecrets(dataDir: string): LocalSecrets {
   const existing = readLocalSecrets(dataDir);
-  if (existing?.sealKeys) return existing;
+  if (existing?.sealKeys && existing.webhookKey) return existing;
   if (existing) {
-    // Made by an earlier version, before sealed values: add the seal keys, keep everything else.
-    const upgraded = { ...existing, ...newSealKeys() };
+    // Made by an earlier version, before sealed values or webhooks: add what is missing, keep the rest.
+    const upgraded = {
+      ...existing,
+      ...(existing.sealKeys ? {} : newSealKeys()),
+      webhookKey: existing.webhookKey ?? randomBytes(32).toString('base64'),
+    };
     writeFileSync(secretsFile(dataDir), JSON.stringify(upgraded, null, 2) + '\n', { mode: 0o600 });
     return upgraded;
   }
@@ -53,6 +59,7 @@ export function ensureLocalSecrets(dataDir: string): LocalSecrets {
     codecServerToken: randomBytes(24).toString('base64url'),
     embeddedPgPassword: randomBytes(24).toString('base64url'),
     ...newSealKeys(),
+    webhookKey: randomBytes(32).toString('base64'),
   };
   // `wx`: if another process created it meanwhile, theirs wins and we read it.
   try {

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
-import type { MailTransport } from '../activities/mail-transport';
+import { fileTransport, smtpTransport, type MailTransport } from '../activities/mail-transport';
 import { opener, parseSealPrivateKeys } from '../auth/seal';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 import { appDatabaseUrl, ConfigError, loadConfig, type Config } from '../config';
@@ -9,8 +9,10 @@ import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { ensureInviteExpirySchedule } from './invite-expiry-schedule';
-import { mailTransport } from './main';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureWebhookRelaySchedule } from './webhook-relay-schedule';
+import { eventSubscribers, type EventHandler } from '../activities/webhooks';
+import type { EventName } from '../domain';
 import { bundleWorkflows, createWorker } from './worker';
 
 export interface CreateUsermodWorkerOptions {
@@ -33,8 +35,12 @@ export interface CreateUsermodWorkerOptions {
   payloadKeys?: string;
   /** Where invite and reset mails go; default the configured transport (a file, or SMTP). */
   mailTransport?: MailTransport;
-  /** Create (or update) the invite-expiry schedule on start; default true. */
+  /** Create (or update) the invite-expiry and outbox-relay schedules on start; default true. */
   schedules?: boolean;
+  /** The installation's webhook key (USERMOD_WEBHOOK_KEY, base64 of 32 bytes): reads the signing secrets. */
+  webhookKey?: string;
+  /** Outbox relay and deliveries; default the configured ones (WEBHOOK_*). */
+  webhooks?: Partial<Config['webhooks']> & { relayScheduleId?: string };
 }
 
 export interface UsermodWorker {
@@ -42,6 +48,12 @@ export interface UsermodWorker {
   worker: Worker;
   /** The activities the worker runs (for an application's own workflows that reuse them). */
   activities: Activities;
+  /**
+   * An in-process subscriber: `onEvent('invite.accepted', async (e) => ...)`. It runs as part of the
+   * outbox relay's `publishEvent` activity, before the event counts as published: retried when it
+   * throws (at least once), events in order. Register before `run()`.
+   */
+  onEvent(name: EventName | '*', handler: EventHandler): void;
   /** Runs the worker until it is shut down, then closes what the factory opened. */
   run(): Promise<void>;
   shutdown(): void;
@@ -67,20 +79,35 @@ export async function createUsermodWorker(options: CreateUsermodWorkerOptions = 
   const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
   const jwtSecret = options.jwtSecret ?? config.jwtSecret;
+  const webhooks = { ...config.webhooks, ...options.webhooks };
+  const subscribers = eventSubscribers();
   const activities = createActivities({
     store: createStore(prisma),
     seal: opener(parseSealPrivateKeys(sealKeys)),
     inviteTokens: { secret: jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
     delivery: {
-      transport: options.mailTransport ?? mailTransport(config),
+      transport:
+        options.mailTransport ??
+        (config.mail.transport === 'smtp'
+          ? smtpTransport(config.mail.smtpUrl!, config.mail.from)
+          : fileTransport(config.mail.outboxFile)),
       acceptUrl: config.invites.acceptUrl,
       resetUrl: config.invites.resetUrl,
     },
     temporal: client,
+    webhooks: { key: options.webhookKey ?? webhooks.key, timeoutSeconds: webhooks.timeoutSeconds, subscribers },
   });
   await ensureSearchAttributes(client, namespace);
   if (options.schedules ?? true) {
     await ensureInviteExpirySchedule(client, { taskQueue, ...config.expiry });
+    if (webhooks.relayIntervalSeconds > 0) {
+      await ensureWebhookRelaySchedule(client, {
+        taskQueue,
+        intervalSeconds: webhooks.relayIntervalSeconds,
+        delivery: webhooks,
+        scheduleId: webhooks.relayScheduleId,
+      });
+    }
   }
   const worker = await createWorker({
     connection,
@@ -98,6 +125,7 @@ export async function createUsermodWorker(options: CreateUsermodWorkerOptions = 
   return {
     worker,
     activities,
+    onEvent: subscribers.onEvent,
     run: () => worker.run().finally(closeAll),
     shutdown: () => worker.shutdown(),
   };

@@ -12,6 +12,7 @@ import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { ensureInviteExpirySchedule } from './invite-expiry-schedule';
 import { ensureReconcileSchedule } from './reconcile-schedule';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureWebhookRelaySchedule } from './webhook-relay-schedule';
 import { freePort } from '../devstack/free-port';
 import { installRuntime } from '../infra/runtime';
 import { serveMetrics, watchCompensations } from '../metrics';
@@ -59,6 +60,7 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
           resetUrl: config.invites.resetUrl,
         },
         temporal: client,
+        webhooks: { key: config.webhooks.key, timeoutSeconds: config.webhooks.timeoutSeconds },
       }),
       workflowBundle: await bundleWorkflows(config.flows),
       dataConverter,
@@ -74,6 +76,13 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       taskQueue: config.temporal.taskQueue,
       ...config.reconciler,
     });
+    if (config.webhooks.relayIntervalSeconds > 0) {
+      await ensureWebhookRelaySchedule(client, {
+        taskQueue: config.temporal.taskQueue,
+        intervalSeconds: config.webhooks.relayIntervalSeconds,
+        delivery: config.webhooks,
+      });
+    }
     // The compensations gauge on /metrics reads Temporal's visibility: flows flagged UsermodCompensating.
     watchCompensations(client);
     const metricsServer = config.metrics.workerPort ? await serveMetrics(config.metrics.workerPort) : undefined;

@@ -9,6 +9,7 @@ import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkfl
 import { reconcileWorkflow } from './reconcile';
 import { removeUserAccountWorkflow, updateUsersWorkflow } from './users';
 import { updateInvitesWorkflow } from './update-invites';
+import { deliverWebhookWorkflow, publishEventsWorkflow } from './webhooks';
 
 export {
   acceptInviteWorkflow,
@@ -25,6 +26,9 @@ export {
   updateEmailpassPasswordWorkflow,
   updateUsersWorkflow,
   updateInvitesWorkflow,
+  // The outbox relay and webhook deliveries: not flows (nothing to compensate), started by a schedule.
+  publishEventsWorkflow,
+  deliverWebhookWorkflow,
 };
 
 /** Every flow of domain/flows.ts is a workflow named `<flow>Workflow` honouring its contract (a compile error otherwise). */
