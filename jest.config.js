@@ -25,4 +25,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   testTimeout: 120000,
+  // npm run build writes the package (its own package.json named usermod) there.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

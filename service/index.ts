@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
+import { migrate } from '../devstack/migrate';
 import { verifyInviteToken } from '../auth';
 import { parseSealPublicKey, sealer } from '../auth/seal';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
@@ -224,4 +226,13 @@ export async function createUsermodService(
     await ctx.close();
     await prisma.$disconnect();
   });
+}
+
+/**
+ * Brings a database to usermod's schema (its migrations, applied once each; Prisma's bookkeeping
+ * table). Safe to call on every start. The migrations ship with the package.
+ */
+export async function migrateDatabase(databaseUrl: string): Promise<{ applied: string[] }> {
+  const { applied } = await migrate(databaseUrl, resolve(__dirname, '..', 'prisma', 'migrations'));
+  return { applied };
 }
