@@ -22,6 +22,8 @@ const FOLDERS = [
   'generated',
   'infra',
   'scripts',
+  'service',
+  'examples',
   'store',
   'test',
   'worker',
@@ -38,6 +40,10 @@ const NEVER = {
   api: ['activities', 'workflows', 'devstack', 'worker'],
   cli: ['activities', 'workflows', 'devstack', 'worker'],
   devstack: ['activities', 'workflows', 'client', 'api', 'cli', 'worker'],
+  // The library facade starts flows through client/ and reads through store/; it never runs them.
+  service: ['activities', 'workflows', 'api', 'cli', 'worker'],
+  // An application uses the package's public entry points only.
+  examples: allBut('examples', 'service'),
 };
 const zones = Object.entries(NEVER).map(([target, from]) => ({
   target: `./${target}`,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { encryptWebhookSecret, newWebhookSecret } from '../../auth/webhook-secret';
-import type { EventName } from '../../domain';
+import { notAllowed, type EventName } from '../../domain';
 import type { ApiContext } from '../context';
 import { authGuards } from '../guards';
 import { routes } from '../route';
@@ -80,9 +80,10 @@ export function webhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
       body: createBody,
       status: 201,
       reply: z.object({ webhook, secret: z.string() }),
+      errors: ['not_allowed'],
     },
     async ({ body, reply }) => {
-      if (!ctx.webhookKey) throw new Error('no webhook key (USERMOD_WEBHOOK_KEY) is configured');
+      if (!ctx.webhookKey) throw notAllowed('Webhooks are not configured here: USERMOD_WEBHOOK_KEY is not set');
       const secret = newWebhookSecret();
       const created = await ctx.store.createWebhook({
         url: body.url,
