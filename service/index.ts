@@ -33,6 +33,7 @@ import type {
 } from '../domain';
 import { createStore, type ListConfig, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
+import { attachParts } from './parts';
 
 export { UsermodError, ERROR_STATUS, type ErrorType } from '../domain';
 export type {
@@ -140,6 +141,10 @@ const runOptions = (o: ServiceCallOptions | undefined, n?: number): RunOptions =
 
 /** The service over a usermod client (Temporal) and store (reads): the parts the factories below make. */
 export function usermodService(ctx: UsermodClient, store: Store, close: () => Promise<void>): UsermodService {
+  return attachParts(serviceMethods(ctx, store, close), { usermod: ctx, store });
+}
+
+function serviceMethods(ctx: UsermodClient, store: Store, close: () => Promise<void>): UsermodService {
   const oneOrMany =
     <In, Out>(run: (items: In[], options: RunOptions) => Promise<Out[]>) =>
     async (data: In | In[], options?: ServiceCallOptions) =>

@@ -45,6 +45,7 @@ const APP = `
 import { createUsermodService, migrateDatabase, UsermodError, type InviteWithToken, type UsermodService } from 'usermod';
 import { createUsermodWorker } from 'usermod/worker';
 import { usermodAdminPlugin } from 'usermod/fastify';
+import Fastify from 'fastify';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL!;
@@ -57,12 +58,25 @@ async function main(): Promise<void> {
   const invite: InviteWithToken = await service.createInvites({ email: process.env.INVITE_EMAIL! });
   const [invites, count] = await service.listAndCountInvites({ id: invite.id });
   const refused = await service.createInvites({ email: 'not-an-email' }).catch((e: unknown) => e);
+  // The admin API in the application's own server, under its prefix, with its own authentication.
+  const app = Fastify();
+  await app.register(usermodAdminPlugin, {
+    prefix: '/usermod',
+    service,
+    authenticate: async (req) =>
+      req.headers['x-app-user'] === 'admin'
+        ? { actor_id: 'user_app_admin', actor_type: 'user', auth_identity_id: 'authid_app', app_metadata: {} }
+        : undefined,
+  });
+  const viaApi = await app.inject({ method: 'POST', url: '/usermod/admin/invites', headers: { 'x-app-user': 'admin' }, payload: { email: 'api-' + process.env.INVITE_EMAIL } });
+  const anonymous = await app.inject({ method: 'GET', url: '/usermod/admin/invites' });
+  await app.close();
   console.log(JSON.stringify({
     migrations: applied.length,
     invite: invites[0].id === invite.id && count === 1,
     token: typeof invite.token,
     refused: refused instanceof UsermodError ? [refused.type, refused.status] : String(refused),
-    plugin: typeof usermodAdminPlugin,
+    plugin: [viaApi.statusCode, typeof viaApi.json().invite.token, anonymous.statusCode],
   }));
   await service.close();
   usermod.shutdown();
@@ -126,7 +140,7 @@ test('npm pack → npm install in a fresh TypeScript project → type-checks, ru
     invite: true,
     token: 'string',
     refused: ['invalid_data', 400],
-    plugin: 'function',
+    plugin: [200, 'string', 401],
   });
   expect(out.migrations).toBeGreaterThan(0);
 });

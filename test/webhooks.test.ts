@@ -263,8 +263,10 @@ test('a receiver answering 500 forever: a recorded failure (API and a failed wor
   expect(res[0].attempts).toBeGreaterThanOrEqual(2);
   expect(res[0].attempt_log.every((a) => a.status_code === 500)).toBe(true);
   expect(about('/fail', invite.id).length).toBe(res[0].attempts);
-  const run = await h.client.workflow.getHandle(`webhook-delivery-${res[0].id}`).describe();
-  expect(run.status.name).toBe('FAILED');
+  // The delivery's workflow fails (after recording the failure): a failed run in the Temporal UI.
+  const handle = h.client.workflow.getHandle(`webhook-delivery-${res[0].id}`);
+  await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'webhook_delivery_failed' } });
+  expect((await handle.describe()).status.name).toBe('FAILED');
   // Nothing lost from the outbox: the event is still there, published.
   const event = await h.prisma.event.findUniqueOrThrow({ where: { id: res[0].event_id } });
   expect(event.published_at).not.toBeNull();
