@@ -58,6 +58,23 @@ export function createActivities(deps: ActivityDeps) {
     // Every activity whose arguments or results hold a password or token hash: sealed in, sealed out.
     ...sealedActivities(store, deps.seal),
 
+    // RBAC (store/rbac.ts): forward steps, their undos, and the reads the flows take snapshots with.
+    createRole: store.createRole,
+    purgeRole: store.purgeRole,
+    roleSnapshot: store.roleSnapshot,
+    updateRole: store.updateRole,
+    restoreRole: store.restoreRole,
+    softDeleteRole: store.softDeleteRole,
+    addRolePolicies: store.addRolePolicies,
+    deleteRolePolicyLinks: store.deleteRolePolicyLinks,
+    restoreRolePolicyLinks: store.restoreRolePolicyLinks,
+    rolePolicyLinks: store.rolePolicyLinks,
+    assignUserRoles: store.assignUserRoles,
+    unassignUserRoles: store.unassignUserRoles,
+    removeUserRoles: store.removeUserRoles,
+    restoreUserRoles: store.restoreUserRoles,
+    existingUserRoles: store.existingUserRoles,
+
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,
 

@@ -1,7 +1,15 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth';
-import { unauthorized } from '../domain';
+import {
+  FORBIDDEN_MESSAGE,
+  forbidden,
+  insufficientMessage,
+  missingPolicies,
+  unauthorized,
+  type Grantor,
+  type PolicyRef,
+} from '../domain';
 import { presentedToken, type Session, type Sessions } from './sessions';
 
 export { SESSION_COOKIE, presentedToken } from './sessions';
@@ -11,6 +19,10 @@ declare module 'fastify' {
     auth?: AuthContext;
     /** The server-side session the bearer or cookie names (logout ends it). */
     session?: Session;
+    /** RBAC: who the caller acts as (a user, or an API key with its own roles). */
+    grantor?: Grantor;
+    /** RBAC: the policy keys the caller holds, read from the database for this request. */
+    held?: string[];
   }
 }
 
@@ -39,5 +51,21 @@ export function authGuards(sessions: Sessions) {
     async optional(req: FastifyRequest, _reply: FastifyReply) {
       if (presentedToken(req)) await fromRequest(req);
     },
+    /**
+     * RBAC, after a `registered` guard: the caller's roles as they are now (read per request, never
+     * from the token, so a removed role fails the very next request). No role: 403 Forbidden; a missing
+     * policy: 403 naming every policy the route requires.
+     */
+    async authorize(req: FastifyRequest, required: readonly PolicyRef[]) {
+      const grantor: Grantor = { type: 'user', id: req.auth!.actor_id };
+      const { roles, keys } = await sessions.permissionsOf(grantor);
+      req.grantor = grantor;
+      req.held = keys;
+      if (required.length === 0) return;
+      if (roles.length === 0) throw forbidden(FORBIDDEN_MESSAGE);
+      if (missingPolicies(keys, required).length) throw forbidden(insufficientMessage(required.map(policyKeyOf)));
+    },
   };
 }
+
+const policyKeyOf = (p: PolicyRef) => `${p.resource}:${p.operation}`;

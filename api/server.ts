@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth';
 import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
 import { linkPreviewRoutes } from './routes/link-previews';
+import { rbacRoutes } from './routes/rbac';
 import { webApp, type WebAppOptions } from './web-app';
 
 const isZodPart = (part: unknown): boolean =>
@@ -86,6 +87,7 @@ export async function buildApi(
   inviteRoutes(app, ctx);
   userRoutes(app, ctx);
   linkPreviewRoutes(app, ctx);
+  rbacRoutes(app, ctx);
   await app.register(webApp, options.web ?? {});
   return app;
 }

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import { passwordFingerprint, signSessionToken, verifySessionToken, type AuthContext } from '../auth';
-import { unauthorized } from '../domain';
+import { unauthorized, type Grantor } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -84,6 +84,9 @@ export function sessions(store: Store, secret: string, expiresIn: string) {
 
     /** Logout: the session's every bearer and cookie stop working. */
     end: (session: Session) => store.deleteSession(session.sessionId),
+
+    /** RBAC: the roles and policy keys a user or API key holds now (api/guards.ts authorize). */
+    permissionsOf: (actor: Grantor) => store.policyKeysOf(actor),
   };
 }
 

@@ -28,3 +28,4 @@ export async function connectClient(
     close: () => connection.close(),
   };
 }
+export * from './rbac';

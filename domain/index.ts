@@ -12,3 +12,4 @@ export * from './reconcile';
 export * from './search-attributes';
 export * from './users';
 export * from './values';
+export * from './rbac';

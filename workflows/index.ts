@@ -7,6 +7,15 @@ import { registerEmailpassWorkflow, requestPasswordResetWorkflow, updateEmailpas
 import { expireInvitesWorkflow } from './expire-invites';
 import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkflow } from './invites';
 import { reconcileWorkflow } from './reconcile';
+import {
+  addRolePoliciesWorkflow,
+  assignUserRolesWorkflow,
+  createRoleWorkflow,
+  deleteRoleWorkflow,
+  removeRolePoliciesWorkflow,
+  removeUserRolesWorkflow,
+  updateRoleWorkflow,
+} from './rbac';
 import { removeUserAccountWorkflow, updateUsersWorkflow } from './users';
 
 export {
@@ -23,6 +32,13 @@ export {
   requestPasswordResetWorkflow,
   updateEmailpassPasswordWorkflow,
   updateUsersWorkflow,
+  createRoleWorkflow,
+  updateRoleWorkflow,
+  deleteRoleWorkflow,
+  addRolePoliciesWorkflow,
+  removeRolePoliciesWorkflow,
+  assignUserRolesWorkflow,
+  removeUserRolesWorkflow,
 };
 
 /** Every flow of domain/flows.ts is a workflow named `<flow>Workflow` honouring its contract (a compile error otherwise). */
@@ -42,5 +58,12 @@ const contracts: Contracts = {
   requestPasswordResetWorkflow,
   updateEmailpassPasswordWorkflow,
   updateUsersWorkflow,
+  createRoleWorkflow,
+  updateRoleWorkflow,
+  deleteRoleWorkflow,
+  addRolePoliciesWorkflow,
+  removeRolePoliciesWorkflow,
+  assignUserRolesWorkflow,
+  removeUserRolesWorkflow,
 };
 void contracts;

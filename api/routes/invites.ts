@@ -4,7 +4,7 @@ import { acceptInvite, createInvites, deleteInvites, refreshInviteTokens } from 
 import { INVITE_STATUSES, invalidData, notAllowed, unauthorized } from '../../domain';
 import { runOptions, type ApiContext } from '../context';
 import { authGuards } from '../guards';
-import { routes } from '../route';
+import { policy, routes } from '../route';
 import { deleted, invite, inviteWithToken, page, user } from '../schemas';
 import {
   dateParam,
@@ -51,6 +51,7 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       summary: 'List invites (never with tokens)',
       guard: 'registered',
+      policies: [policy('invite', 'read')],
       query: listQuery,
       reply: page('invites', invite),
     },
@@ -75,6 +76,7 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const createSpec = {
     summary: 'Invite someone (the answer carries the token)',
     guard: 'registered' as const,
+    policies: [policy('invite', 'create')],
     body: createBody,
     reply: z.object({ invite: inviteWithToken }),
   };
@@ -119,7 +121,13 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const one = { guard: 'registered' as const, params: idParams, errors: ['not_found' as const] };
   r.get(
     '/admin/invites/:id',
-    { ...one, summary: 'One invite', query: fieldsQuery, reply: z.object({ invite }) },
+    {
+      ...one,
+      policies: [policy('invite', 'read')],
+      summary: 'One invite',
+      query: fieldsQuery,
+      reply: z.object({ invite }),
+    },
     async ({ params, query }) => {
       return { invite: pickFields(await ctx.store.retrieveInvite(params.id), query.fields) };
     },
@@ -127,7 +135,7 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.delete(
     '/admin/invites/:id',
-    { ...one, summary: 'Revoke an invite', reply: deleted('invite') },
+    { ...one, policies: [policy('invite', 'delete')], summary: 'Revoke an invite', reply: deleted('invite') },
     async ({ params, req }) => {
       await deleteInvites(ctx.usermod, [params.id], runOptions(req));
       return { id: params.id, object: 'invite', deleted: true };
@@ -136,6 +144,7 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   const resendSpec = {
     ...one,
+    policies: [policy('invite', 'update')],
     summary: 'New token and expiry; earlier tokens stop working',
     reply: z.object({ invite: inviteWithToken }),
   };
