@@ -74,6 +74,7 @@ export function createActivities(deps: ActivityDeps) {
     removeUserRoles: store.removeUserRoles,
     restoreUserRoles: store.restoreUserRoles,
     existingUserRoles: store.existingUserRoles,
+    inviteRoleIds: store.inviteRoleIds,
 
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,

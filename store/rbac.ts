@@ -149,6 +149,29 @@ export async function assertSuperAdminLeft(
   if (ids.every((id) => losing.includes(id))) throw notAllowed(LAST_SUPER_ADMIN_MESSAGE);
 }
 
+/** Who an id names: API key ids start with `apk_`, anything else is a user. */
+export const grantorOf = (id: string): Grantor => ({ type: id.startsWith('apk_') ? 'api_key' : 'user', id });
+
+/**
+ * An invite's roles, in the invite's creating transaction: they must exist, and the inviter (when
+ * known) must hold every policy of them (no escalation through invites, beyond Medusa).
+ */
+export async function linkInviteRoles(
+  tx: Tx,
+  inviteId: string,
+  roleIds: string[],
+  invitedBy: string | null | undefined,
+): Promise<void> {
+  const ids = [...new Set(roleIds)];
+  const unknown = await unknownRoles(tx, ids);
+  if (unknown.length) throw invalidData(missingRolesMessage(unknown));
+  await checkGrant(tx, invitedBy ? grantorOf(invitedBy) : undefined, ids);
+  await tx.inviteRbacRole.createMany({
+    data: ids.map((role_id) => ({ invite_id: inviteId, role_id })),
+    skipDuplicates: true,
+  });
+}
+
 export function rbacStore(prisma: PrismaClient) {
   const store = {
     /**
@@ -378,6 +401,17 @@ export function rbacStore(prisma: PrismaClient) {
 
     /** Policy keys the given roles hold. */
     policyKeysOfRoles: (roleIds: string[]) => keysOfRoles(prisma, roleIds),
+
+    /** The role ids of each invite (accept assigns them; the API shows them). */
+    async inviteRoleIds(inviteIds: string[]): Promise<Record<string, string[]>> {
+      const rows = await prisma.inviteRbacRole.findMany({
+        where: { invite_id: { in: inviteIds } },
+        orderBy: [{ invite_id: 'asc' }, { role_id: 'asc' }],
+      });
+      const out: Record<string, string[]> = Object.fromEntries(inviteIds.map((id) => [id, []]));
+      for (const r of rows) out[r.invite_id].push(r.role_id);
+      return out;
+    },
 
     /** Which of these ids are not live roles. */
     unknownRoles: (ids: string[]) => unknownRoles(prisma, ids),
