@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { CreateApiKeyInput } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 import { deliveryActivities, type DeliverySettings } from './delivery';
@@ -75,6 +76,14 @@ export function createActivities(deps: ActivityDeps) {
     restoreUserRoles: store.restoreUserRoles,
     existingUserRoles: store.existingUserRoles,
     inviteRoleIds: store.inviteRoleIds,
+    // API keys: the secret's hash arrives sealed and is opened only here, in the worker.
+    createApiKey: (input: CreateApiKeyInput) =>
+      store.createApiKey({ ...input, tokenHash: deps.seal.open(input.tokenHash, 'token_hash') }),
+    purgeApiKey: store.purgeApiKey,
+    apiKeyState: store.apiKeyState,
+    revokeApiKey: store.revokeApiKey,
+    restoreApiKeyState: store.restoreApiKeyState,
+    softDeleteApiKey: store.softDeleteApiKey,
 
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,

@@ -1,7 +1,9 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth';
+import { basicApiKey } from '../auth/api-key';
 import {
+  BEARER_SECRET_KEY_MESSAGE,
   FORBIDDEN_MESSAGE,
   forbidden,
   insufficientMessage,
@@ -23,6 +25,8 @@ declare module 'fastify' {
     grantor?: Grantor;
     /** RBAC: the policy keys the caller holds, read from the database for this request. */
     held?: string[];
+    /** A secret API key authenticated this request (`Authorization: Basic sk_…`): it acts with its own roles. */
+    apiKey?: { id: string };
   }
 }
 
@@ -34,6 +38,7 @@ declare module 'fastify' {
  */
 export function authGuards(sessions: Sessions) {
   async function fromRequest(req: FastifyRequest): Promise<void> {
+    if (/^Bearer\s+sk_/i.test(req.headers.authorization ?? '')) throw unauthorized(BEARER_SECRET_KEY_MESSAGE);
     const token = presentedToken(req);
     if (!token) throw unauthorized('Unauthorized');
     const session = await sessions.check(token);
@@ -41,7 +46,15 @@ export function authGuards(sessions: Sessions) {
     req.auth = session.auth;
   }
   return {
+    /** A live user's bearer or session, or (admin routes only) a secret API key sent as HTTP Basic. */
     async registered(req: FastifyRequest, _reply: FastifyReply) {
+      const secret = basicApiKey(req.headers.authorization);
+      if (secret) {
+        const id = await sessions.apiKey(secret);
+        if (!id) throw unauthorized('Unauthorized');
+        req.apiKey = { id };
+        return;
+      }
       await fromRequest(req);
       if (!req.auth!.actor_id) throw unauthorized('Unauthorized');
     },
@@ -57,7 +70,9 @@ export function authGuards(sessions: Sessions) {
      * policy: 403 naming every policy the route requires.
      */
     async authorize(req: FastifyRequest, required: readonly PolicyRef[]) {
-      const grantor: Grantor = { type: 'user', id: req.auth!.actor_id };
+      const grantor: Grantor = req.apiKey
+        ? { type: 'api_key', id: req.apiKey.id }
+        : { type: 'user', id: req.auth!.actor_id };
       const { roles, keys } = await sessions.permissionsOf(grantor);
       req.grantor = grantor;
       req.held = keys;

@@ -29,3 +29,4 @@ export async function connectClient(
   };
 }
 export * from './rbac';
+export * from './api-keys';

@@ -1,6 +1,7 @@
 import type { InviteDTO, InviteTokenClaims, NewInvite } from './invites';
 import type { NewUser, UserDTO, UserUpdate } from './users';
 import type { ReconcileInput, ReconcileResult } from './reconcile';
+import type { ApiKeyDTO, CreateApiKeyInput, DeleteApiKeyInput, RevokeApiKeyInput } from './api-keys';
 import type { Grantor, NewRole, RoleDTO, RolePolicyDTO, RoleUpdate } from './rbac';
 
 /*
@@ -153,6 +154,9 @@ export interface Flows {
   removeRolePolicies: { input: RemoveRolePoliciesInput; result: { ids: string[] } };
   assignUserRoles: { input: AssignUserRolesInput; result: { roleIds: string[] } };
   removeUserRoles: { input: RemoveUserRolesInput; result: { roleIds: string[] } };
+  createApiKey: { input: CreateApiKeyInput; result: ApiKeyDTO };
+  revokeApiKey: { input: RevokeApiKeyInput; result: ApiKeyDTO };
+  deleteApiKey: { input: DeleteApiKeyInput; result: { id: string } };
 }
 
 export type FlowName = keyof Flows;
@@ -177,6 +181,9 @@ export const SAGA_FLOWS = [
   'removeRolePolicies',
   'assignUserRoles',
   'removeUserRoles',
+  'createApiKey',
+  'revokeApiKey',
+  'deleteApiKey',
 ] as const;
 
 /**

@@ -13,3 +13,4 @@ export * from './search-attributes';
 export * from './users';
 export * from './values';
 export * from './rbac';
+export * from './api-keys';

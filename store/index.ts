@@ -7,6 +7,7 @@ import { sessionStore } from './sessions';
 import { userStore } from './users';
 import { reconcileStore } from './reconcile';
 import { rbacStore } from './rbac';
+import { apiKeyStore } from './api-keys';
 
 export type { ListConfig } from './list-options';
 
@@ -20,6 +21,7 @@ export function createStore(prisma: PrismaClient) {
     ...reconcileStore(prisma),
     ...sessionStore(prisma),
     ...rbacStore(prisma),
+    ...apiKeyStore(prisma),
   };
 }
 

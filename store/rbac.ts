@@ -149,6 +149,13 @@ export async function assertSuperAdminLeft(
   if (ids.every((id) => losing.includes(id))) throw notAllowed(LAST_SUPER_ADMIN_MESSAGE);
 }
 
+/** Roles granted to an API key: they must exist, and the grantor must hold every policy of them. */
+export async function checkGrantIn(tx: Tx, grantor: Grantor, roleIds: string[]): Promise<void> {
+  const unknown = await unknownRoles(tx, roleIds);
+  if (unknown.length) throw invalidData(missingRolesMessage(unknown));
+  await checkGrant(tx, grantor, roleIds);
+}
+
 /** Who an id names: API key ids start with `apk_`, anything else is a user. */
 export const grantorOf = (id: string): Grantor => ({ type: id.startsWith('apk_') ? 'api_key' : 'user', id });
 

@@ -7,6 +7,7 @@ import { registerEmailpassWorkflow, requestPasswordResetWorkflow, updateEmailpas
 import { expireInvitesWorkflow } from './expire-invites';
 import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkflow } from './invites';
 import { reconcileWorkflow } from './reconcile';
+import { createApiKeyWorkflow, deleteApiKeyWorkflow, revokeApiKeyWorkflow } from './api-keys';
 import {
   addRolePoliciesWorkflow,
   assignUserRolesWorkflow,
@@ -39,6 +40,9 @@ export {
   removeRolePoliciesWorkflow,
   assignUserRolesWorkflow,
   removeUserRolesWorkflow,
+  createApiKeyWorkflow,
+  revokeApiKeyWorkflow,
+  deleteApiKeyWorkflow,
 };
 
 /** Every flow of domain/flows.ts is a workflow named `<flow>Workflow` honouring its contract (a compile error otherwise). */
@@ -65,5 +69,8 @@ const contracts: Contracts = {
   removeRolePoliciesWorkflow,
   assignUserRolesWorkflow,
   removeUserRolesWorkflow,
+  createApiKeyWorkflow,
+  revokeApiKeyWorkflow,
+  deleteApiKeyWorkflow,
 };
 void contracts;

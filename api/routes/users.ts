@@ -61,9 +61,17 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/admin/users/me',
-    { ...admin, policies: [], summary: 'The logged-in user', query: fieldsQuery, reply: oneUser },
+    {
+      ...admin,
+      policies: [],
+      summary: 'The logged-in user',
+      query: fieldsQuery,
+      reply: oneUser,
+      errors: ['not_allowed'],
+    },
     async ({ query, req }) => {
-      return { user: pickFields(await ctx.store.retrieveUser(req.auth!.actor_id), query.fields) };
+      if (!req.auth) throw notAllowed("An API key is not a user: /admin/users/me needs a user's login");
+      return { user: pickFields(await ctx.store.retrieveUser(req.auth.actor_id), query.fields) };
     },
   );
 
@@ -115,7 +123,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
   r.delete('/admin/users/:id', removeSpec, async ({ params, req }) => {
     // As Medusa since PR #13960: admins delete others, never themselves (someone must be left to log in).
-    if (params.id === req.auth!.actor_id) throw notAllowed('You are not allowed to delete yourself');
+    if (params.id === req.auth?.actor_id) throw notAllowed('You are not allowed to delete yourself');
     await removeUserAccount(ctx.usermod, params.id, runOptions(req));
     return { id: params.id, object: 'user', deleted: true };
   });
