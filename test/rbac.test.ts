@@ -168,6 +168,95 @@ describe('enforcement', () => {
   });
 });
 
+describe('the permission matrix, every admin route from the OpenAPI', () => {
+  test('no roles / a role missing the policy / the exact policies / resource:* / *:* / API key with and without', async () => {
+    const doc = (await api.call('GET', '/docs/json')).body;
+    const subject = await person('matrix');
+    const key = await api.call('POST', '/admin/api-keys', { token: root.token, body: { title: 'matrix' } });
+    const [keyId, secret] = [key.body.api_key.id as string, key.body.api_key.token as string];
+    const policies = new Map((await h.prisma.rbacPolicy.findMany()).map((p) => [p.key, p.id]));
+    let n = 0;
+    /** A role holding exactly these keys (made directly: this test is about enforcement). */
+    const role = async (keys: string[]) => {
+      const id = `role_MATRIX${Date.now()}${n++}`;
+      await h.prisma.rbacRole.create({ data: { id, name: id } });
+      await h.prisma.rbacRolePolicy.createMany({
+        data: keys.map((k, i) => ({ id: `${id}_${i}`, role_id: id, policy_id: policies.get(k)! })),
+      });
+      return id;
+    };
+    const holds = async (roleIds: string[]) => {
+      await h.prisma.userRbacRole.deleteMany({ where: { user_id: subject.id } });
+      await h.prisma.userRbacRole.createMany({ data: roleIds.map((role_id) => ({ user_id: subject.id, role_id })) });
+    };
+    const keyHolds = async (roleIds: string[]) => {
+      await h.prisma.apiKeyRbacRole.deleteMany({ where: { api_key_id: keyId } });
+      await h.prisma.apiKeyRbacRole.createMany({ data: roleIds.map((role_id) => ({ api_key_id: keyId, role_id })) });
+    };
+    const unrelatedTo = new Map<string, string>();
+    /** A role with one policy the route does not require. */
+    const unrelated = async (required: string[]) => {
+      const k = ['rbac_policy:read', 'api_key:delete'].find((p) => !required.includes(p))!;
+      if (!unrelatedTo.has(k)) unrelatedTo.set(k, await role([k]));
+      return unrelatedTo.get(k)!;
+    };
+    const outcomes: string[] = [];
+    let routes = 0;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const required: string[] = op['x-policies'] ?? [];
+        if (!path.startsWith('/admin/') || required.length === 0) continue;
+        routes++;
+        // Ids that exist nowhere: a permitted call ends in 400 or 404, never in a change.
+        const url = path.replace(/\{(\w+)\}/g, (_m, p: string) => `${p === 'id' ? 'x' : p}_missing`);
+        const send = (auth: { token?: string; headers?: Record<string, string> }) =>
+          api.call(method.toUpperCase(), url, { ...auth, body: method === 'get' ? undefined : {} });
+        const check = async (
+          label: string,
+          auth: { token?: string; headers?: Record<string, string> },
+          want: string,
+        ) => {
+          const res = await send(auth);
+          const got =
+            res.status === 403
+              ? res.body.message === 'Forbidden'
+                ? 'forbidden'
+                : res.body.message === `Insufficient permissions. Required policies: ${required.join(', ')}`
+                  ? 'insufficient'
+                  : `403 ${res.body.message}`
+              : res.status === 401
+                ? '401'
+                : 'allowed';
+          if (got !== want)
+            outcomes.push(`${method.toUpperCase()} ${path} ${label}: ${got} (${res.status}), want ${want}`);
+        };
+        const user = { token: subject.token };
+        const asKey = { headers: { authorization: `Basic ${secret}` } };
+        await holds([]);
+        await check('no roles', user, 'forbidden');
+        await holds([await unrelated(required)]);
+        await check('a role missing it', user, 'insufficient');
+        await holds([await role(required)]);
+        await check('the exact policies', user, 'allowed');
+        await holds([await role([...new Set(required.map((k) => `${k.split(':')[0]}:*`))])]);
+        await check('resource:*', user, 'allowed');
+        await holds([await role([...new Set(required.map((k) => `*:${k.split(':')[1]}`))])]);
+        await check('*:operation', user, 'allowed');
+        await holds([SUPER_ADMIN_ROLE_ID]);
+        await check('*:*', user, 'allowed');
+        await keyHolds([]);
+        await check('API key without roles', asKey, 'forbidden');
+        await keyHolds([await unrelated(required)]);
+        await check('API key missing it', asKey, 'insufficient');
+        await keyHolds([await role(required)]);
+        await check('API key with it', asKey, 'allowed');
+      }
+    }
+    expect(outcomes).toEqual([]);
+    expect(routes).toBeGreaterThanOrEqual(25);
+  });
+});
+
 describe('no privilege escalation', () => {
   test('a caller grants users, roles and role policies only what it holds itself', async () => {
     const manager = await person('manager', [
