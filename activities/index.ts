@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { CreateApiKeyInput } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 import { deliveryActivities, type DeliverySettings } from './delivery';
@@ -64,6 +65,31 @@ export function createActivities(deps: ActivityDeps) {
     invitesForUpdate: store.invitesForUpdate,
     updateInvites: store.updateInvites,
     restoreInviteSnapshots: store.restoreInviteSnapshots,
+    // RBAC (store/rbac.ts): forward steps, their undos, and the reads the flows take snapshots with.
+    createRole: store.createRole,
+    purgeRole: store.purgeRole,
+    roleSnapshot: store.roleSnapshot,
+    updateRole: store.updateRole,
+    restoreRole: store.restoreRole,
+    softDeleteRole: store.softDeleteRole,
+    addRolePolicies: store.addRolePolicies,
+    deleteRolePolicyLinks: store.deleteRolePolicyLinks,
+    restoreRolePolicyLinks: store.restoreRolePolicyLinks,
+    rolePolicyLinks: store.rolePolicyLinks,
+    assignUserRoles: store.assignUserRoles,
+    unassignUserRoles: store.unassignUserRoles,
+    removeUserRoles: store.removeUserRoles,
+    restoreUserRoles: store.restoreUserRoles,
+    existingUserRoles: store.existingUserRoles,
+    inviteRoleIds: store.inviteRoleIds,
+    // API keys: the secret's hash arrives sealed and is opened only here, in the worker.
+    createApiKey: (input: CreateApiKeyInput) =>
+      store.createApiKey({ ...input, tokenHash: deps.seal.open(input.tokenHash, 'token_hash') }),
+    purgeApiKey: store.purgeApiKey,
+    apiKeyState: store.apiKeyState,
+    revokeApiKey: store.revokeApiKey,
+    restoreApiKeyState: store.restoreApiKeyState,
+    softDeleteApiKey: store.softDeleteApiKey,
 
     recordEvents: store.recordEvents,
     deleteEvents: store.deleteEvents,

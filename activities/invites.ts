@@ -11,21 +11,22 @@ export interface InviteTokenSettings {
 }
 
 export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
-  const claimsFor = (inviteId: string): InviteTokenClaims => {
+  // A per-invite lifetime (expires_in, bounded by validation) or the global setting.
+  const claimsFor = (inviteId: string, seconds = tokens.validDurationSeconds): InviteTokenClaims => {
     const iat = Math.floor(Date.now() / 1000);
-    return { inviteId, jti: randomUUID(), iat, exp: iat + tokens.validDurationSeconds };
+    return { inviteId, jti: randomUUID(), iat, exp: iat + seconds };
   };
   const expiry = (c: InviteTokenClaims) => new Date(c.exp * 1000);
 
   return {
     /** Local activity: ids, jti and expiry fixed in history, so retries re-create the very same tokens. */
-    async newInviteClaims(count: number): Promise<InviteTokenClaims[]> {
-      return Array.from({ length: count }, () => claimsFor(newId('invite')));
+    async newInviteClaims(count: number, expiresIn: (number | null)[] = []): Promise<InviteTokenClaims[]> {
+      return Array.from({ length: count }, (_, n) => claimsFor(newId('invite'), expiresIn[n] ?? undefined));
     },
 
     /** Local activity: fresh claims (new jti, new expiry) for a resend. */
     async renewInviteClaims(ids: string[]): Promise<InviteTokenClaims[]> {
-      return ids.map(claimsFor);
+      return ids.map((id) => claimsFor(id));
     },
 
     /** store.createInvites with the hash of each invite's token, made from its claims. */

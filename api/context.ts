@@ -51,7 +51,12 @@ export function runOptions(req: FastifyRequest): RunOptions {
     throw invalidData('Invalid request: Idempotency-Key must be 1-200 characters of letters, digits, . _ : -');
   }
   const route = `${req.method} ${req.routeOptions.url}`;
-  const caller = req.auth ? `identity:${req.auth.auth_identity_id}` : UNAUTHENTICATED_SCOPE[route]?.(req);
+  // An API key is its own caller: never the scope of a user's login, nor of another key.
+  const caller = req.apiKey
+    ? `api_key:${req.apiKey.id}`
+    : req.auth
+      ? `identity:${req.auth.auth_identity_id}`
+      : UNAUTHENTICATED_SCOPE[route]?.(req);
   if (!caller) throw invalidData('Invalid request: Idempotency-Key is accepted on this route only with a bearer token');
   return {
     idempotencyKey: key,

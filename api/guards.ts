@@ -1,7 +1,17 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth';
-import { unauthorized } from '../domain';
+import { basicApiKey } from '../auth/api-key';
+import {
+  BEARER_SECRET_KEY_MESSAGE,
+  FORBIDDEN_MESSAGE,
+  forbidden,
+  insufficientMessage,
+  missingPolicies,
+  unauthorized,
+  type Grantor,
+  type PolicyRef,
+} from '../domain';
 import { presentedToken, type Session, type Sessions } from './sessions';
 
 export { SESSION_COOKIE, presentedToken } from './sessions';
@@ -11,6 +21,12 @@ declare module 'fastify' {
     auth?: AuthContext;
     /** The server-side session the bearer or cookie names (logout ends it). */
     session?: Session;
+    /** RBAC: who the caller acts as (a user, or an API key with its own roles). */
+    grantor?: Grantor;
+    /** RBAC: the policy keys the caller holds, read from the database for this request. */
+    held?: string[];
+    /** A secret API key authenticated this request (`Authorization: Basic sk_…`): it acts with its own roles. */
+    apiKey?: { id: string };
   }
 }
 
@@ -32,6 +48,7 @@ export function authGuards(sessions: Sessions & { authenticate?: AuthHook }) {
       req.auth = auth;
       return;
     }
+    if (/^Bearer\s+sk_/i.test(req.headers.authorization ?? '')) throw unauthorized(BEARER_SECRET_KEY_MESSAGE);
     const token = presentedToken(req);
     if (!token) throw unauthorized('Unauthorized');
     const session = await sessions.check(token);
@@ -39,7 +56,15 @@ export function authGuards(sessions: Sessions & { authenticate?: AuthHook }) {
     req.auth = session.auth;
   }
   return {
+    /** A live user's bearer or session, or (admin routes only) a secret API key sent as HTTP Basic. */
     async registered(req: FastifyRequest, _reply: FastifyReply) {
+      const secret = basicApiKey(req.headers.authorization);
+      if (secret) {
+        const id = await sessions.apiKey(secret);
+        if (!id) throw unauthorized('Unauthorized');
+        req.apiKey = { id };
+        return;
+      }
       await fromRequest(req);
       if (!req.auth!.actor_id) throw unauthorized('Unauthorized');
     },
@@ -49,5 +74,23 @@ export function authGuards(sessions: Sessions & { authenticate?: AuthHook }) {
     async optional(req: FastifyRequest, _reply: FastifyReply) {
       if (presentedToken(req)) await fromRequest(req);
     },
+    /**
+     * RBAC, after a `registered` guard: the caller's roles as they are now (read per request, never
+     * from the token, so a removed role fails the very next request). No role: 403 Forbidden; a missing
+     * policy: 403 naming every policy the route requires.
+     */
+    async authorize(req: FastifyRequest, required: readonly PolicyRef[]) {
+      const grantor: Grantor = req.apiKey
+        ? { type: 'api_key', id: req.apiKey.id }
+        : { type: 'user', id: req.auth!.actor_id };
+      const { roles, keys } = await sessions.permissionsOf(grantor);
+      req.grantor = grantor;
+      req.held = keys;
+      if (required.length === 0) return;
+      if (roles.length === 0) throw forbidden(FORBIDDEN_MESSAGE);
+      if (missingPolicies(keys, required).length) throw forbidden(insufficientMessage(required.map(policyKeyOf)));
+    },
   };
 }
+
+const policyKeyOf = (p: PolicyRef) => `${p.resource}:${p.operation}`;

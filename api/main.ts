@@ -1,5 +1,6 @@
 // The admin HTTP API as a process of its own (stateless: run as many as you like behind a proxy).
-import { connectClient, createUserAccount } from '../client';
+import { assignUserRoles, connectClient, createUserAccount } from '../client';
+import { SUPER_ADMIN_ROLE_ID } from '../domain';
 import { loadConfig, type Config } from '../config';
 import { logger } from '../infra/logger';
 import { failStartup, standaloneTargets } from '../infra/standalone';
@@ -16,6 +17,8 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
   const prisma = createPrisma(opts.databaseUrl);
   const usermod = await connectClient(config, opts.temporalAddress);
   const store = createStore(prisma);
+  // RBAC: declared policies and the Super Admin role (*:*) exist after every start.
+  await store.syncRbac();
   watchCompensations(usermod.client);
   await ensureWebBuild((l) => logger.info(l));
   const health = readiness({
@@ -69,6 +72,8 @@ export async function startApi(opts: { config: Config; databaseUrl: string; temp
           throw new StartupError('first admin', `${err.message} (ADMIN_EMAIL / ADMIN_PASSWORD)`);
         },
       );
+      // The first admin holds Super Admin (granted by the system: no grantor).
+      await assignUserRoles(usermod, { userId: user.id, roleIds: [SUPER_ADMIN_ROLE_ID] });
       logger.info({ userId: user.id }, 'first admin created from ADMIN_EMAIL');
     },
     /** Drain (in-flight requests finish, new ones get 503 + Retry-After), then stop. */

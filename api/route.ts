@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ERROR_STATUS, ERROR_TYPES, type ErrorType } from '../domain';
+import { ERROR_STATUS, ERROR_TYPES, policyKey, type ErrorType, type PolicyRef } from '../domain';
 import type { authGuards } from './guards';
 import { validate } from './validation';
 
@@ -14,7 +14,7 @@ export const errorReply = z
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   summary: string;
   /** `registered`: a live user's bearer or session; `unregistered`: any valid bearer (e.g. from register); `optional`; none when omitted. */
-  guard?: keyof Guards;
+  guard?: Exclude<keyof Guards, 'authorize'>;
   params?: P;
   query?: Q;
   body?: B;
@@ -25,7 +25,16 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   /** The business errors this route may answer with, beyond invalid_data (any route) and unauthorized (guarded routes). */
   errors?: readonly ErrorType[];
   description?: string;
+  /**
+   * RBAC: the policies the caller must hold (all of them), checked after the guard against the caller's
+   * roles as they are now; `[]` for the few admin routes that need none (/admin/users/me). Required on
+   * every `registered` route under /admin/ (a start-up error otherwise); shown in the OpenAPI.
+   */
+  policies?: readonly PolicyRef[];
 }
+
+/** `policy('invite', 'create')`: one route's requirement, as the route declares it. */
+export const policy = (resource: string, operation: string): PolicyRef => ({ resource, operation });
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -49,22 +58,34 @@ export function routes(app: FastifyInstance, guards: Guards, tag: string) {
       spec: RouteSpec<P, Q, B, R>,
       handler: (input: RouteInput<P, Q, B>) => Promise<unknown>,
     ) => {
+      if (spec.guard === 'registered' && url.startsWith('/admin/') && !spec.policies) {
+        throw new Error(`${method} ${url}: an admin route declares its RBAC policies (api/route.ts)`);
+      }
+      const required = spec.policies ?? [];
       const errorTypes = new Set<ErrorType>([
         'invalid_data',
         ...(spec.guard ? (['unauthorized'] as const) : []),
+        ...(spec.policies ? (['forbidden'] as const) : []),
         ...(spec.errors ?? []),
       ]);
+      const requires = required.length ? `Requires the policies: ${required.map(policyKey).join(', ')}.` : undefined;
+      const description = [spec.description, requires].filter(Boolean).join('\n\n');
       const response: Record<number, z.ZodType> = {};
       if (spec.reply) response[spec.status ?? 200] = spec.reply;
       for (const type of errorTypes) response[ERROR_STATUS[type]] = errorReply;
       app.route({
         method,
         url,
-        preHandler: spec.guard ? guards[spec.guard] : undefined,
+        preHandler: spec.guard
+          ? spec.policies
+            ? [guards[spec.guard], async (req: FastifyRequest) => guards.authorize(req, required)]
+            : guards[spec.guard]
+          : undefined,
         schema: {
           tags: [tag],
           summary: spec.summary,
-          ...(spec.description && { description: spec.description }),
+          ...(description && { description }),
+          ...(spec.policies && { 'x-policies': required.map(policyKey) }),
           // Only the parts a route has: fastify warns about a part given as undefined.
           ...(spec.params && { params: spec.params }),
           ...(spec.query && { querystring: spec.query }),

@@ -31,6 +31,8 @@ export const invite = matches<InviteDTO>()(
     delivery_status: z.enum(['pending', 'sent', 'failed']).nullable(),
     metadata,
     ...timestamps,
+    invited_by: z.string().nullable().optional(),
+    roles: z.array(z.string()).optional(),
   }),
 );
 

@@ -16,6 +16,8 @@ import { inviteRoutes } from './routes/invites';
 import { userRoutes } from './routes/users';
 import { linkPreviewRoutes } from './routes/link-previews';
 import { webhookRoutes } from './routes/webhooks';
+import { rbacRoutes } from './routes/rbac';
+import { apiKeyRoutes } from './routes/api-keys';
 import { webApp, type WebAppOptions } from './web-app';
 
 const isZodPart = (part: unknown): boolean =>
@@ -51,8 +53,14 @@ export async function buildApi(
         description:
           "Medusa v2 compatible user, invite and auth routes; every mutation is a Temporal workflow. Mutating routes accept an 'Idempotency-Key' header.",
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // Secret API keys (sk_…) on admin routes: `Authorization: Basic sk_…` or base64("sk_…:").
+          apiKey: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
     },
     // Zod route schemas (every route made with api/route.ts) become JSON Schema; a route declared with
     // plain JSON Schema, or none, is documented as it is.
@@ -88,6 +96,8 @@ export async function buildApi(
   userRoutes(app, ctx);
   linkPreviewRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  rbacRoutes(app, ctx);
+  apiKeyRoutes(app, ctx);
   await app.register(webApp, options.web ?? {});
   return app;
 }

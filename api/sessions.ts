@@ -1,7 +1,8 @@
 import { decodeJwt } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import { passwordFingerprint, signSessionToken, verifySessionToken, type AuthContext } from '../auth';
-import { unauthorized } from '../domain';
+import { unauthorized, type Grantor } from '../domain';
+import { looksLikeApiKey, redactApiKey, verifyApiKey } from '../auth/api-key';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -84,6 +85,24 @@ export function sessions(store: Store, secret: string, expiresIn: string) {
 
     /** Logout: the session's every bearer and cookie stop working. */
     end: (session: Session) => store.deleteSession(session.sessionId),
+
+    /** RBAC: the roles and policy keys a user or API key holds now (api/guards.ts authorize). */
+    permissionsOf: (actor: Grantor) => store.policyKeysOf(actor),
+
+    /**
+     * The live API key a secret is (unrevoked, or revoked with its grace still running), by its redacted
+     * form and then scrypt (constant-time compare); its last use is recorded. Undefined: 401.
+     */
+    async apiKey(secret: string): Promise<string | undefined> {
+      if (!looksLikeApiKey(secret)) return undefined;
+      for (const candidate of await store.apiKeyCandidates(redactApiKey(secret))) {
+        if (await verifyApiKey(candidate.token_hash, secret)) {
+          await store.touchApiKey(candidate.id);
+          return candidate.id;
+        }
+      }
+      return undefined;
+    },
   };
 }
 

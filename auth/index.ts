@@ -6,3 +6,4 @@ export * from './jwt';
 export * from './password';
 export * from './reset-token';
 export * from './session-token';
+export * from './api-key';

@@ -5,6 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
+  assignUserRoles,
   connectClient,
   createInvites,
   createUserAccount,
@@ -13,7 +14,7 @@ import {
   type InviteWithToken,
 } from '../client';
 import { appDatabaseUrl, loadConfig } from '../config';
-import { invalidData, tokenLink, UsermodError } from '../domain';
+import { invalidData, missingRolesMessage, SUPER_ADMIN_ROLE_ID, tokenLink, UsermodError } from '../domain';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 
@@ -57,16 +58,42 @@ const program = new Command('usermod')
 
 program
   .command('user')
-  .description('create a user with an emailpass login, e.g. the first admin (createUserAccountWorkflow)')
+  .description(
+    'create a user with an emailpass login, e.g. the first admin (createUserAccountWorkflow); the first user gets Super Admin',
+  )
   .requiredOption('-e, --email <email>', "the user's e-mail")
   .requiredOption('-p, --password <password>', 'the login password (at least 8 characters)')
   .option('--first-name <name>')
   .option('--last-name <name>')
-  .action(async (o: { email: string; password: string; firstName?: string; lastName?: string }) => {
-    const { user } = await withClient((ctx) =>
-      createUserAccount(ctx, { email: o.email, password: o.password, first_name: o.firstName, last_name: o.lastName }),
-    );
+  .option(
+    '--role <role>',
+    'a role (id or name) to grant (assignUserRolesWorkflow); repeatable',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
+  .action(async (o: { email: string; password: string; firstName?: string; lastName?: string; role: string[] }) => {
+    // Roles resolved (and the first user detected) before anything is created: a bad --role creates nothing.
+    const { roleIds, first } = await withStore(async (s) => {
+      const byName = o.role.length ? (await s.listAndCountRoles({ name: o.role }, { limit: 100 }))[0] : [];
+      const ids = o.role.map((r) => byName.find((role) => role.name === r)?.id ?? r);
+      const unknown = await s.unknownRoles(ids);
+      if (unknown.length) throw invalidData(missingRolesMessage(unknown));
+      return { roleIds: ids, first: (await s.listAndCountUsers({}, { limit: 0 }))[1] === 0 };
+    });
+    const grant = [...new Set([...roleIds, ...(first ? [SUPER_ADMIN_ROLE_ID] : [])])];
+    const { user } = await withClient(async (ctx) => {
+      const account = await createUserAccount(ctx, {
+        email: o.email,
+        password: o.password,
+        first_name: o.firstName,
+        last_name: o.lastName,
+      });
+      // Granted by the operator running the CLI (the system: no grantor to check).
+      if (grant.length) await assignUserRoles(ctx, { userId: account.user.id, roleIds: grant });
+      return account;
+    });
     console.log(`user ${user.id} created for ${user.email}; log in with POST /auth/user/emailpass`);
+    if (grant.length) console.log(`roles: ${grant.join(', ')}`);
   });
 
 program

@@ -29,3 +29,5 @@ export async function connectClient(
     close: () => connection.close(),
   };
 }
+export * from './rbac';
+export * from './api-keys';

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   conflict: 409,
   duplicate_error: 422,
+  forbidden: 403,
 } as const;
 
 export type ErrorType = keyof typeof ERROR_STATUS;
@@ -39,3 +40,4 @@ export const invalidData = (message: string) => new UsermodError('invalid_data',
 export const conflict = (message: string) => new UsermodError('conflict', message);
 export const unauthorized = (message: string) => new UsermodError('unauthorized', message);
 export const notAllowed = (message: string) => new UsermodError('not_allowed', message);
+export const forbidden = (message: string) => new UsermodError('forbidden', message);

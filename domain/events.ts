@@ -15,7 +15,18 @@ export type EventName =
   // The reconciler's repairs (workflows/reconcile.ts).
   | 'reconciler.run_compensated'
   | 'reconciler.claim_released'
-  | 'invite.updated';
+  | 'invite.updated'
+  // RBAC (issue 12): roles, their policies, user roles, API keys.
+  | 'rbac_role.created'
+  | 'rbac_role.updated'
+  | 'rbac_role.deleted'
+  | 'rbac_role_policy.created'
+  | 'rbac_role_policy.deleted'
+  | 'user_role.assigned'
+  | 'user_role.removed'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.deleted';
 
 export interface EventInput {
   /** Decided by the workflow, so a retried write records each event once (and its undo removes exactly it). */

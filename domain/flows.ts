@@ -1,6 +1,8 @@
 import type { InviteDTO, InviteTokenClaims, InviteUpdate, NewInvite } from './invites';
 import type { NewUser, UserDTO, UserUpdate } from './users';
 import type { ReconcileInput, ReconcileResult } from './reconcile';
+import type { ApiKeyDTO, CreateApiKeyInput, DeleteApiKeyInput, RevokeApiKeyInput } from './api-keys';
+import type { Grantor, NewRole, RoleDTO, RolePolicyDTO, RoleUpdate } from './rbac';
 
 /*
  * The flows' inputs and results: the durable contract written into Temporal history. A running flow
@@ -92,6 +94,44 @@ export interface ExpireInvitesResult {
   purged: number;
 }
 
+/** RBAC flows (issue 12). `grantor`: the caller, re-checked inside the granting step; absent for the system. */
+export interface CreateRoleInput {
+  role: NewRole;
+  policyIds?: string[];
+  grantor?: Grantor;
+}
+
+export interface UpdateRoleInput {
+  update: RoleUpdate;
+}
+
+export interface DeleteRoleInput {
+  id: string;
+}
+
+export interface AddRolePoliciesInput {
+  roleId: string;
+  policyIds: string[];
+  grantor?: Grantor;
+}
+
+export interface RemoveRolePoliciesInput {
+  roleId: string;
+  policyIds: string[];
+}
+
+export interface AssignUserRolesInput {
+  userId: string;
+  roleIds: string[];
+  grantor?: Grantor;
+}
+
+export interface RemoveUserRolesInput {
+  userId: string;
+  roleIds: string[];
+  grantor?: Grantor;
+}
+
 /**
  * Every flow by its one name. The name is the stem of everything about it: the workflow
  * `<name>Workflow`, the client function `<name>`, the workflow-id prefix and `UsermodFlow` value
@@ -112,6 +152,16 @@ export interface Flows {
   expireInvites: { input: ExpireInvitesInput; result: ExpireInvitesResult };
   reconcile: { input: ReconcileInput; result: ReconcileResult };
   updateInvites: { input: UpdateInvitesInput; result: InviteDTO[] };
+  createRole: { input: CreateRoleInput; result: RoleDTO };
+  updateRole: { input: UpdateRoleInput; result: RoleDTO };
+  deleteRole: { input: DeleteRoleInput; result: { id: string } };
+  addRolePolicies: { input: AddRolePoliciesInput; result: RolePolicyDTO[] };
+  removeRolePolicies: { input: RemoveRolePoliciesInput; result: { ids: string[] } };
+  assignUserRoles: { input: AssignUserRolesInput; result: { roleIds: string[] } };
+  removeUserRoles: { input: RemoveUserRolesInput; result: { roleIds: string[] } };
+  createApiKey: { input: CreateApiKeyInput; result: ApiKeyDTO };
+  revokeApiKey: { input: RevokeApiKeyInput; result: ApiKeyDTO };
+  deleteApiKey: { input: DeleteApiKeyInput; result: { id: string } };
 }
 
 export type FlowName = keyof Flows;
@@ -130,6 +180,16 @@ export const SAGA_FLOWS = [
   'updateEmailpassPassword',
   'requestPasswordReset',
   'updateInvites',
+  'createRole',
+  'updateRole',
+  'deleteRole',
+  'addRolePolicies',
+  'removeRolePolicies',
+  'assignUserRoles',
+  'removeUserRoles',
+  'createApiKey',
+  'revokeApiKey',
+  'deleteApiKey',
 ] as const;
 
 /**

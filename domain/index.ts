@@ -13,3 +13,5 @@ export * from './search-attributes';
 export * from './users';
 export * from './values';
 export * from './webhooks';
+export * from './rbac';
+export * from './api-keys';

@@ -18,12 +18,25 @@ export interface InviteDTO {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** RBAC (issue 12): who invited (a user id, or an API key id). */
+  invited_by?: string | null;
+  /** RBAC: the ids of the roles the invitee gets on accept (shown by the API). */
+  roles?: string[];
 }
+
+/** Bounds of a per-invite `expires_in` (seconds): one minute to 30 days. */
+export const INVITE_EXPIRES_IN_BOUNDS = { min: 60, max: 30 * 24 * 3600 } as const;
 
 /** An invite to create. */
 export interface NewInvite {
   email: string;
   metadata?: Metadata | null;
+  /** RBAC: roles the invitee gets on accept; the inviter must hold every policy of them. */
+  roles?: string[] | null;
+  /** The inviter: a user id, or an API key id (`apk_…`). */
+  invited_by?: string | null;
+  /** Seconds until the invite expires (INVITE_EXPIRES_IN_BOUNDS); the global setting when absent. */
+  expires_in?: number | null;
 }
 
 /** What the store creates: the flow decided the id; only the token's hash is kept. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { invalidData } from './errors';
 import { normalizeEmail } from './email';
 import { metadataProblem, quote, TEXT_LIMITS } from './values';
-import type { InviteUpdate, NewInvite } from './invites';
+import { INVITE_EXPIRES_IN_BOUNDS, type InviteUpdate, type NewInvite } from './invites';
 import type { NewUser, UserUpdate } from './users';
 
 export const email = z
@@ -74,6 +74,21 @@ export const userUpdate = matches<UserUpdate>()(
   z.strictObject({ id: z.string().min(1), first_name: name, last_name: name, avatar_url: avatarUrl, metadata }),
 );
 
-export const newInvite = matches<NewInvite>()(z.strictObject({ email, metadata }));
-
 export const inviteUpdate = matches<InviteUpdate>()(z.strictObject({ id: z.string().min(1), metadata }));
+export const newInvite = matches<NewInvite>()(
+  z.strictObject({
+    email,
+    metadata,
+    roles: z
+      .array(z.string().min(1).max(100, { error: 'must be at most 100 characters' }))
+      .max(100, { error: 'must name at most 100 roles' })
+      .nullish(),
+    invited_by: z.string().max(100).nullish(),
+    expires_in: z
+      .number()
+      .int({ error: 'must be a whole number of seconds' })
+      .min(INVITE_EXPIRES_IN_BOUNDS.min, { error: `must be at least ${INVITE_EXPIRES_IN_BOUNDS.min} seconds` })
+      .max(INVITE_EXPIRES_IN_BOUNDS.max, { error: `must be at most ${INVITE_EXPIRES_IN_BOUNDS.max} seconds (30 days)` })
+      .nullish(),
+  }),
+);

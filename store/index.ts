@@ -8,6 +8,8 @@ import { userStore } from './users';
 import { reconcileStore } from './reconcile';
 import { inviteUpdateStore } from './invite-updates';
 import { webhookStore } from './webhooks';
+import { rbacStore } from './rbac';
+import { apiKeyStore } from './api-keys';
 
 export type { ListConfig } from './list-options';
 
@@ -22,6 +24,8 @@ export function createStore(prisma: PrismaClient) {
     ...sessionStore(prisma),
     ...inviteUpdateStore(prisma),
     ...webhookStore(prisma),
+    ...rbacStore(prisma),
+    ...apiKeyStore(prisma),
   };
 }
 

@@ -21,6 +21,7 @@ import {
 import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
 import { asArray, type ListConfig, pagingArgs } from './list-options';
+import { linkInviteRoles } from './rbac';
 import { matches, metadata, newInvite, parse } from '../domain/validation';
 
 const createInviteSchema = matches<CreateInviteInput>()(
@@ -60,6 +61,7 @@ export function toInviteDTO(i: InviteRow): InviteDTO {
     created_at: i.created_at.toISOString(),
     updated_at: i.updated_at.toISOString(),
     deleted_at: i.deleted_at?.toISOString() ?? null,
+    invited_by: i.invited_by,
   };
 }
 
@@ -155,15 +157,21 @@ export function inviteStore(prisma: PrismaClient) {
       });
       if (live) throw duplicateInvite(live.email);
       try {
-        const created = await prisma.invite.createManyAndReturn({
-          data: rows.map((r) => ({
-            id: r.id,
-            email: r.email,
-            token_hash: r.token_hash,
-            expires_at: r.expires_at,
-            delivery_status: 'pending',
-            metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
-          })),
+        // With their roles (RBAC) in the same transaction: checked to exist and to be grantable by the inviter.
+        const created = await prisma.$transaction(async (tx) => {
+          const made = await tx.invite.createManyAndReturn({
+            data: rows.map((r) => ({
+              id: r.id,
+              email: r.email,
+              token_hash: r.token_hash,
+              expires_at: r.expires_at,
+              delivery_status: 'pending',
+              metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+              invited_by: r.invited_by ?? null,
+            })),
+          });
+          for (const r of rows) if (r.roles?.length) await linkInviteRoles(tx, r.id, r.roles, r.invited_by);
+          return made;
         });
         const byId = new Map(created.map((i) => [i.id, i]));
         return rows.map((r) => toInviteDTO(byId.get(r.id)!));
@@ -175,7 +183,10 @@ export function inviteStore(prisma: PrismaClient) {
 
     /** Undoes createInvites: hard-deletes exactly these ids. */
     async deleteInvites(ids: string[]): Promise<void> {
-      await prisma.invite.deleteMany({ where: { id: { in: ids } } });
+      await prisma.$transaction([
+        prisma.inviteRbacRole.deleteMany({ where: { invite_id: { in: ids } } }),
+        prisma.invite.deleteMany({ where: { id: { in: ids } } }),
+      ]);
     },
 
     /** The current token of live, not accepted invites: what a resend replaces (and its undo puts back). */

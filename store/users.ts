@@ -11,6 +11,7 @@ import {
   type UserUpdate,
 } from '../domain';
 import { asArray, type ListConfig, pagingArgs } from './list-options';
+import { assertSuperAdminLeft } from './rbac';
 import { matches, newUser, parse, userUpdate as updateUserSchema } from '../domain/validation';
 
 const createUserSchema = matches<CreateUserInput>()(
@@ -168,6 +169,8 @@ export function userStore(prisma: PrismaClient, newId: (prefix: string) => strin
       return prisma.$transaction(async (tx) => {
         const live = await tx.user.findMany({ where: { id: { in: ids }, deleted_at: null }, select: { id: true } });
         const liveIds = live.map((u) => u.id);
+        // RBAC: someone must be left holding Super Admin (checked under a lock, race-safe).
+        await assertSuperAdminLeft(tx, { deletingUsers: liveIds });
         await tx.user.updateMany({ where: { id: { in: liveIds } }, data: { deleted_at: new Date() } });
         return liveIds;
       });

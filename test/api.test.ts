@@ -4,7 +4,7 @@ import { readiness } from '../api/health';
 import { buildApi } from '../api/server';
 import { createUserAccount, type UsermodClient } from '../client';
 import { freePort } from '../devstack/free-port';
-import { openHarness, sentMail, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { grantRoles, openHarness, sentMail, testInviteTokens, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 let worker: { ctx: UsermodClient; stop(): Promise<void> };
@@ -58,6 +58,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   const email = uniqueEmail('admin');
   admin = (await createUserAccount(worker.ctx, { email, password: PASSWORD, first_name: 'Root' })).user;
+  await grantRoles(h, admin.id);
   adminToken = await login(email, PASSWORD);
 });
 afterAll(async () => {

@@ -139,6 +139,14 @@ const BODY_ROUTES: { path: string; auth: BadRequest['auth'] }[] = [
   { path: '/admin/invites/accept?token=t', auth: 'none' },
   { path: '/admin/users', auth: 'admin' },
   { path: '/admin/users/user_01ZZZZZZZZZZZZZZZZZZZZZZZZ', auth: 'admin' },
+  // RBAC and API keys (issue 12).
+  { path: '/admin/invites/batch', auth: 'admin' },
+  { path: '/admin/rbac/roles', auth: 'admin' },
+  { path: '/admin/rbac/roles/role_super_admin', auth: 'admin' },
+  { path: '/admin/rbac/roles/role_super_admin/policies', auth: 'admin' },
+  { path: '/admin/users/user_01ZZZZZZZZZZZZZZZZZZZZZZZZ/roles', auth: 'admin' },
+  { path: '/admin/api-keys', auth: 'admin' },
+  { path: '/admin/api-keys/apk_01ZZZZZZZZZZZZZZZZZZZZZZZZ/revoke', auth: 'admin' },
 ];
 
 const GOOD_PASSWORD = 'corpus passphrase 7';
@@ -393,6 +401,142 @@ export function badRequests(ids: { invite: string; user: string; inviteToken: st
       auth: 'none',
       headers: { cookie: 'usermod_session=%00%ff' },
     });
+  }
+  // RBAC and API keys (issue 12): bad names, ids, grants, bounds, and credentials that are not.
+  for (const [why, v] of BAD_STRINGS) {
+    add({
+      why: `create role: name ${why}`,
+      method: 'POST',
+      path: '/admin/rbac/roles',
+      body: { name: v },
+      auth: 'admin',
+    });
+    add({
+      why: `create API key: title ${why}`,
+      method: 'POST',
+      path: '/admin/api-keys',
+      body: { title: v },
+      auth: 'admin',
+    });
+    add({
+      why: `assign roles: role id ${why}`,
+      method: 'POST',
+      path: `/admin/users/${ids.user}/roles`,
+      body: { roles: [v] },
+      auth: 'admin',
+    });
+    add({
+      why: `invite: role id ${why}`,
+      method: 'POST',
+      path: '/admin/invites',
+      body: { email: `corpus-role-${out.length}@example.com`, roles: [v] },
+      auth: 'admin',
+    });
+  }
+  for (const [why, body] of [
+    ['empty name', { name: '' }],
+    ['policy_ids empty', { name: 'corpus-role', policy_ids: [] }],
+    ['policy_ids unknown', { name: 'corpus-role', policy_ids: ['rpol_missing'] }],
+    ['policy_ids 101', { name: 'corpus-role', policy_ids: Array.from({ length: 101 }, (_, i) => `rpol_${i}`) }],
+    ['parent_id (not supported)', { name: 'corpus-role', parent_id: 'role_x' }],
+  ] as const)
+    add({ why: `create role: ${why}`, method: 'POST', path: '/admin/rbac/roles', body, auth: 'admin' });
+  for (const [why, body] of [
+    ['roles empty', { roles: [] }],
+    ['roles unknown', { roles: ['role_missing'] }],
+    ['roles not an array', { roles: 'role_super_admin' }],
+  ] as const) {
+    add({ why: `assign roles: ${why}`, method: 'POST', path: `/admin/users/${ids.user}/roles`, body, auth: 'admin' });
+    add({ why: `remove roles: ${why}`, method: 'DELETE', path: `/admin/users/${ids.user}/roles`, body, auth: 'admin' });
+  }
+  add({
+    why: 'add role policies: unknown policy',
+    method: 'POST',
+    path: '/admin/rbac/roles/role_super_admin/policies',
+    body: { policies: ['rpol_missing'] },
+    auth: 'admin',
+  });
+  add({
+    why: 'last Super Admin: remove *:* from Super Admin',
+    method: 'DELETE',
+    path: '/admin/rbac/roles/role_super_admin/policies/rpol_super_admin',
+    auth: 'admin',
+  });
+  add({
+    why: 'delete the Super Admin role',
+    method: 'DELETE',
+    path: '/admin/rbac/roles/role_super_admin',
+    auth: 'admin',
+  });
+  for (const [why, v] of [
+    ['59 seconds', 59],
+    ['31 days', 31 * 24 * 3600],
+    ['a fraction', 1.5],
+    ['a string', '3600'],
+  ] as const)
+    add({
+      why: `invite: expires_in ${why}`,
+      method: 'POST',
+      path: '/admin/invites',
+      body: { email: `corpus-exp-${out.length}@example.com`, expires_in: v },
+      auth: 'admin',
+    });
+  add({
+    why: 'invite batch: empty',
+    method: 'POST',
+    path: '/admin/invites/batch',
+    body: { invites: [] },
+    auth: 'admin',
+  });
+  add({
+    why: 'invite batch: 101 invites',
+    method: 'POST',
+    path: '/admin/invites/batch',
+    body: { invites: Array.from({ length: 101 }, (_, i) => ({ email: `corpus-batch-${i}@example.com` })) },
+    auth: 'admin',
+  });
+  for (const [why, v] of [
+    ['negative', -1],
+    ['31 days', 31 * 24 * 3600],
+    ['a string', '60'],
+  ] as const)
+    add({
+      why: `revoke API key: revoke_in ${why}`,
+      method: 'POST',
+      path: '/admin/api-keys/apk_01ZZZZZZZZZZZZZZZZZZZZZZZZ/revoke',
+      body: { revoke_in: v },
+      auth: 'admin',
+    });
+  for (const [why, id] of BAD_IDS) {
+    add({ why: `get role: id ${why}`, method: 'GET', path: `/admin/rbac/roles/${id}`, auth: 'admin' });
+    add({ why: `delete role: id ${why}`, method: 'DELETE', path: `/admin/rbac/roles/${id}`, auth: 'admin' });
+    add({ why: `user roles: id ${why}`, method: 'GET', path: `/admin/users/${id}/roles`, auth: 'admin' });
+    add({ why: `get API key: id ${why}`, method: 'GET', path: `/admin/api-keys/${id}`, auth: 'admin' });
+    add({ why: `delete API key: id ${why}`, method: 'DELETE', path: `/admin/api-keys/${id}`, auth: 'admin' });
+  }
+  for (const [why, q] of BAD_LIST_QUERIES) {
+    add({ why: `list roles: ${why}`, method: 'GET', path: `/admin/rbac/roles?${q}`, auth: 'admin' });
+    add({ why: `list policies: ${why}`, method: 'GET', path: `/admin/rbac/policies?${q}`, auth: 'admin' });
+    add({ why: `list API keys: ${why}`, method: 'GET', path: `/admin/api-keys?${q}`, auth: 'admin' });
+  }
+  const rbacRoutes: [BadRequest['method'], string, unknown?][] = [
+    ['GET', '/admin/rbac/roles'],
+    ['POST', '/admin/rbac/roles', { name: 'corpus' }],
+    ['GET', '/admin/rbac/policies'],
+    ['GET', '/admin/rbac/me/permissions'],
+    ['POST', `/admin/users/${ids.user}/roles`, { roles: ['role_super_admin'] }],
+    ['GET', '/admin/api-keys'],
+    ['POST', '/admin/api-keys', { title: 'corpus' }],
+  ];
+  for (const [method, path, body] of rbacRoutes) {
+    add({ why: `${method} ${path}: no credentials`, method, path, body, auth: 'none' });
+    for (const [what, authorization] of [
+      ['unknown secret key', `Basic sk_${'0'.repeat(64)}`],
+      ['secret key as Bearer', `Bearer sk_${'0'.repeat(64)}`],
+      ['Basic not a key', 'Basic dXNlcjpwYXNz'],
+      ['Basic garbage', 'Basic %00%ff'],
+    ] as const)
+      add({ why: `${method} ${path}: ${what}`, method, path, body, auth: 'none', headers: { authorization } });
   }
   // The routes without input still refuse what cannot be stored.
   add({ why: 'health: NUL in the query', method: 'GET', path: '/health?x=%00', auth: 'none' });

@@ -1,6 +1,6 @@
 import { createUserAccount, createInvites, type UsermodClient } from '../client';
 import { badRequests, toJson } from './bad-input.corpus';
-import { openHarness, uniqueEmail, type Harness } from './harness';
+import { grantRoles, openHarness, uniqueEmail, type Harness } from './harness';
 import { startTestApi, type TestApi } from './http';
 
 // Every route against the corpus over real HTTP, with the real worker behind: no 5xx, an answer within
@@ -18,6 +18,7 @@ beforeAll(async () => {
   api = await startTestApi(h, worker.ctx);
   const email = uniqueEmail('corpus-admin');
   const admin = (await createUserAccount(worker.ctx, { email, password: 'corpus admin password 1' })).user;
+  await grantRoles(h, admin.id);
   adminToken = (
     await api.call('POST', '/auth/user/emailpass', { body: { email, password: 'corpus admin password 1' } })
   ).body.token;

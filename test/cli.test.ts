@@ -50,6 +50,26 @@ describe('usermod CLI', () => {
     expect((await usermod('user', '--email', email)).code).not.toBe(0);
   });
 
+  test('user --role grants roles by name or id (RBAC); an unknown role creates nothing', async () => {
+    const name = `cli-role-${Math.random().toString(36).slice(2, 8)}`;
+    await h.prisma.rbacRole.create({ data: { id: `role_CLI${Date.now()}`, name } });
+    const role = await h.prisma.rbacRole.findFirstOrThrow({ where: { name } });
+    const email = uniqueEmail('cli-role');
+    const ok = await usermod('user', '--email', email, '--password', 'cli admin password', '--role', name);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`roles: ${role.id}`);
+    const { userId } = (await h.store.findEmailpassLogin(email))!;
+    expect((await h.store.policyKeysOf({ type: 'user', id: userId! })).roles).toEqual([role.id]);
+
+    const other = uniqueEmail('cli-role');
+    const bad = await usermod('user', '--email', other, '--password', 'cli admin password', '--role', 'role_nope');
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('error (invalid_data): The following role IDs do not exist: role_nope'),
+    });
+    expect(await h.store.findEmailpassLogin(other)).toBeFalsy();
+  });
+
   test('invite prints the token and the accept link; invites list and resend', async () => {
     const email = uniqueEmail('cli-inv');
     const out = await usermod('invite', '--email', email);

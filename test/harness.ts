@@ -146,6 +146,8 @@ export async function openHarness(): Promise<Harness> {
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
   const real = createActivities(testDeps(store));
+  // As the API and worker do at start-up: declared policies and Super Admin exist (idempotent).
+  await store.syncRbac();
 
   // One worker per test file (starting and draining a worker costs ~1.6 s). A test's activity overrides
   // are swapped in for the duration of its call: tests in a file run one after another, so a flow only
@@ -218,7 +220,36 @@ export async function snapshot(prisma: PrismaClient) {
     prisma.providerIdentity.findMany({ orderBy: { id: 'asc' } }),
     prisma.event.findMany({ orderBy: { id: 'asc' } }),
   ]);
-  return { users, invites, authIdentities, providerIdentities, events };
+  // RBAC tables (issue 12).
+  const [roles, rolePolicies, userRoles, inviteRoles, apiKeys, apiKeyRoles] = await Promise.all([
+    prisma.rbacRole.findMany({ orderBy: { id: 'asc' } }),
+    prisma.rbacRolePolicy.findMany({ orderBy: { id: 'asc' } }),
+    prisma.userRbacRole.findMany({ orderBy: [{ user_id: 'asc' }, { role_id: 'asc' }] }),
+    prisma.inviteRbacRole.findMany({ orderBy: [{ invite_id: 'asc' }, { role_id: 'asc' }] }),
+    prisma.apiKey.findMany({ orderBy: { id: 'asc' } }),
+    prisma.apiKeyRbacRole.findMany({ orderBy: [{ api_key_id: 'asc' }, { role_id: 'asc' }] }),
+  ]);
+  return {
+    users,
+    invites,
+    authIdentities,
+    providerIdentities,
+    events,
+    roles,
+    rolePolicies,
+    userRoles,
+    inviteRoles,
+    apiKeys,
+    apiKeyRoles,
+  };
 }
 
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID().slice(0, 8)}@example.com`;
+
+/**
+ * RBAC test setup: gives a user roles directly in the store (as an operator's CLI grant would), e.g. an
+ * admin the tests log in as: `grantRoles(h, admin.id)` makes it a Super Admin.
+ */
+export async function grantRoles(h: Pick<Harness, 'store'>, userId: string, roleIds = ['role_super_admin']) {
+  await h.store.restoreUserRoles(roleIds.map((role_id) => ({ user_id: userId, role_id })));
+}

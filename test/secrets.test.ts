@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createUserAccount, type UsermodClient } from '../client';
 import { buildCodecServer } from '../codec/server';
 import { createLogger } from '../infra/logger';
-import { openHarness, sentMail, testCodecKeys, uniqueEmail, workerLog, type Harness } from './harness';
+import { grantRoles, openHarness, sentMail, testCodecKeys, uniqueEmail, workerLog, type Harness } from './harness';
 import { startTestApi, type TestApi } from './http';
 
 // Issue 10, points 4 and 5: a full create / resend / accept / reset / remove run over HTTP, then every
@@ -56,7 +56,11 @@ const allHashes = async () => {
 test('a full create / resend / accept / session / reset / remove run over HTTP', async () => {
   const adminEmail = uniqueEmail('sec-admin');
   secrets['admin password'] = 'admin secret phrase 31';
-  await createUserAccount(worker.ctx, { email: adminEmail, password: secrets['admin password'] });
+  const { user: admin } = await createUserAccount(worker.ctx, {
+    email: adminEmail,
+    password: secrets['admin password'],
+  });
+  await grantRoles(h, admin.id);
   const login = await api.call('POST', '/auth/user/emailpass', {
     body: { email: adminEmail, password: secrets['admin password'] },
   });

@@ -6,7 +6,7 @@ import { readiness } from '../api/health';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { freePort } from '../devstack/free-port';
-import { openHarness, sentMail, testDataConverter, uniqueEmail, type Harness } from './harness';
+import { grantRoles, openHarness, sentMail, testDataConverter, uniqueEmail, type Harness } from './harness';
 import { RELAXED, startTestApi, type TestApi } from './http';
 
 // Issue 10 (and the outage answers of issue 11), point by point, over real HTTP against the real stack.
@@ -35,6 +35,7 @@ beforeAll(async () => {
   for (const tag of ['admin-a', 'admin-b']) {
     const email = uniqueEmail(tag);
     const { user } = await createUserAccount(worker.ctx, { email, password: PASSWORD });
+    await grantRoles(h, user.id);
     const token = (await api.call('POST', '/auth/user/emailpass', { body: { email, password: PASSWORD } })).body.token;
     admins.push({ id: user.id, email, token });
   }

@@ -46,12 +46,15 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
   try {
     const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
     await ensureSearchAttributes(client, config.temporal.namespace);
+    // RBAC: declared policies and the Super Admin role (*:*) exist after every start.
+    const store = createStore(prisma);
+    await store.syncRbac();
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities: createActivities({
-        store: createStore(prisma),
+        store,
         seal: workerOpener(config),
         inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
         delivery: {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { INVITE_IDS, normalizeEmail, USER_IDS, type AcceptInviteInput, type UserAccount } from '../domain';
 import { activities, compensations, local } from './activity-options';
 import { event, recordEvents, runSaga } from './saga';
@@ -74,6 +74,19 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
           { id: userId, email: invite.email, first_name: input.user.first_name, last_name: input.user.last_name },
         ]),
     });
+
+    // 3b. RBAC: the invite's roles, assigned to the new user (a role deleted since the invite fails the
+    //     accept with its id, and everything above is undone: the invite is pending again).
+    if (patched('invite-roles')) {
+      const roleIds = (await activities.inviteRoleIds([invite.id]))[invite.id] ?? [];
+      if (roleIds.length) {
+        const links = roleIds.map((role_id) => ({ user_id: userId, role_id }));
+        await saga.step('assign the invite roles', {
+          undo: () => compensations.unassignUserRoles(links),
+          run: () => activities.assignUserRoles({ links }),
+        });
+      }
+    }
 
     // 4. Link the login to the user.
     await saga.step('link the login', {

@@ -7,6 +7,16 @@ import { registerEmailpassWorkflow, requestPasswordResetWorkflow, updateEmailpas
 import { expireInvitesWorkflow } from './expire-invites';
 import { createInvitesWorkflow, deleteInvitesWorkflow, refreshInviteTokensWorkflow } from './invites';
 import { reconcileWorkflow } from './reconcile';
+import { createApiKeyWorkflow, deleteApiKeyWorkflow, revokeApiKeyWorkflow } from './api-keys';
+import {
+  addRolePoliciesWorkflow,
+  assignUserRolesWorkflow,
+  createRoleWorkflow,
+  deleteRoleWorkflow,
+  removeRolePoliciesWorkflow,
+  removeUserRolesWorkflow,
+  updateRoleWorkflow,
+} from './rbac';
 import { removeUserAccountWorkflow, updateUsersWorkflow } from './users';
 import { updateInvitesWorkflow } from './update-invites';
 import { deliverWebhookWorkflow, publishEventsWorkflow } from './webhooks';
@@ -29,6 +39,16 @@ export {
   // The outbox relay and webhook deliveries: not flows (nothing to compensate), started by a schedule.
   publishEventsWorkflow,
   deliverWebhookWorkflow,
+  createRoleWorkflow,
+  updateRoleWorkflow,
+  deleteRoleWorkflow,
+  addRolePoliciesWorkflow,
+  removeRolePoliciesWorkflow,
+  assignUserRolesWorkflow,
+  removeUserRolesWorkflow,
+  createApiKeyWorkflow,
+  revokeApiKeyWorkflow,
+  deleteApiKeyWorkflow,
 };
 
 /** Every flow of domain/flows.ts is a workflow named `<flow>Workflow` honouring its contract (a compile error otherwise). */
@@ -49,5 +69,15 @@ const contracts: Contracts = {
   updateEmailpassPasswordWorkflow,
   updateUsersWorkflow,
   updateInvitesWorkflow,
+  createRoleWorkflow,
+  updateRoleWorkflow,
+  deleteRoleWorkflow,
+  addRolePoliciesWorkflow,
+  removeRolePoliciesWorkflow,
+  assignUserRolesWorkflow,
+  removeUserRolesWorkflow,
+  createApiKeyWorkflow,
+  revokeApiKeyWorkflow,
+  deleteApiKeyWorkflow,
 };
 void contracts;

@@ -13,7 +13,11 @@ import { flowMetrics } from './sinks';
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
   const created = await runSaga(async (saga) => {
     // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens.
-    const claims = await local.newInviteClaims(input.invites.length);
+    const expiresIn = input.invites.map((i) => i.expires_in ?? null);
+    // Per-invite lifetimes only when some invite has one: runs recorded before expires_in replay unchanged.
+    const claims = expiresIn.some((e) => e !== null)
+      ? await local.newInviteClaims(input.invites.length, expiresIn)
+      : await local.newInviteClaims(input.invites.length);
     const ids = claims.map((c) => c.inviteId);
     upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
 

@@ -1,10 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { acceptInvite, createInvites, deleteInvites, refreshInviteTokens } from '../../client';
-import { INVITE_STATUSES, invalidData, notAllowed, unauthorized } from '../../domain';
+import {
+  INVITE_EXPIRES_IN_BOUNDS,
+  INVITE_STATUSES,
+  invalidData,
+  notAllowed,
+  unauthorized,
+  UsermodError,
+  type InviteDTO,
+} from '../../domain';
+import { checkRoleGrant } from './rbac';
 import { runOptions, type ApiContext } from '../context';
 import { authGuards } from '../guards';
-import { routes } from '../route';
+import { policy, routes } from '../route';
 import { deleted, invite, inviteWithToken, page, user } from '../schemas';
 import {
   dateParam,
@@ -34,7 +43,25 @@ const listQuery = z.strictObject({
 });
 const fieldsQuery = z.strictObject({ fields: listPaging.fields });
 const idParams = z.strictObject({ id: idParam });
-const createBody = z.strictObject({ email: emailField, metadata: metadataField });
+const createBody = z.strictObject({
+  email: emailField,
+  metadata: metadataField,
+  // RBAC: roles the invitee gets on accept (only roles whose every policy the inviter holds).
+  roles: z.array(idParam).max(100, { error: 'must name at most 100 roles' }).nullish(),
+  expires_in: z
+    .number()
+    .int()
+    .min(INVITE_EXPIRES_IN_BOUNDS.min)
+    .max(INVITE_EXPIRES_IN_BOUNDS.max)
+    .optional()
+    .meta({ description: 'Seconds until the invite expires: 60 to 2592000 (30 days); the global setting if absent' }),
+});
+const batchBody = z.strictObject({
+  invites: z
+    .array(createBody)
+    .min(1, { error: 'must list at least one invite' })
+    .max(100, { error: 'must list at most 100 invites' }),
+});
 const acceptQuery = z.strictObject({ token: tokenField });
 const acceptBody = z.strictObject({
   email: emailField.nullish(),
@@ -45,12 +72,18 @@ const acceptBody = z.strictObject({
 
 export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = routes(app, authGuards(ctx.sessions!), 'invites');
+  /** Invites as the API shows them: with their roles (RBAC). */
+  const withRoles = async <T extends InviteDTO>(list: T[]): Promise<T[]> => {
+    const roles = await ctx.store.inviteRoleIds(list.map((i) => i.id));
+    return list.map((i) => ({ ...i, roles: roles[i.id] ?? [] }));
+  };
 
   r.get(
     '/admin/invites',
     {
       summary: 'List invites (never with tokens)',
       guard: 'registered',
+      policies: [policy('invite', 'read')],
       query: listQuery,
       reply: page('invites', invite),
     },
@@ -68,19 +101,54 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
         expires_at: Object.keys(range).length ? range : undefined,
       };
       const [invites, count] = await ctx.store.listAndCountInvites(filters, { limit, offset, order: q.order });
-      return { invites: invites.map((i) => pickFields(i, q.fields)), count, offset, limit };
+      return { invites: (await withRoles(invites)).map((i) => pickFields(i, q.fields)), count, offset, limit };
     },
   );
 
   const createSpec = {
     summary: 'Invite someone (the answer carries the token)',
     guard: 'registered' as const,
+    policies: [policy('invite', 'create')],
     body: createBody,
     reply: z.object({ invite: inviteWithToken }),
   };
   r.post('/admin/invites', createSpec, async ({ body, req }) => {
-    const [created] = await createInvites(ctx.usermod, [body], runOptions(req));
-    return { invite: created };
+    if (body.roles?.length) await checkRoleGrant(ctx.store, req, body.roles);
+    const [created] = await createInvites(ctx.usermod, [{ ...body, invited_by: req.grantor!.id }], runOptions(req));
+    return { invite: (await withRoles([created]))[0] };
+  });
+
+  // Per item: each invite is its own createInvites flow (compensated on its own), so one refused
+  // invite (a duplicate, a role the caller cannot grant) never undoes the others.
+  const batchSpec = {
+    summary: 'Invite up to 100 people; per-item results, each invite its own compensated flow',
+    guard: 'registered' as const,
+    policies: [policy('invite', 'create')],
+    body: batchBody,
+    reply: z.object({
+      invites: z.array(
+        z.object({
+          email: z.string(),
+          invite: inviteWithToken.optional(),
+          error: z.object({ type: z.string(), message: z.string() }).optional(),
+        }),
+      ),
+    }),
+  };
+  r.post('/admin/invites/batch', batchSpec, async ({ body, req }) => {
+    const results = await Promise.all(
+      body.invites.map(async (item) => {
+        try {
+          if (item.roles?.length) await checkRoleGrant(ctx.store, req, item.roles);
+          const [created] = await createInvites(ctx.usermod, [{ ...item, invited_by: req.grantor!.id }]);
+          return { email: item.email, invite: (await withRoles([created]))[0] };
+        } catch (err) {
+          if (!(err instanceof UsermodError)) throw err;
+          return { email: item.email, error: { type: err.type, message: err.message } };
+        }
+      }),
+    );
+    return { invites: results };
   });
 
   // Declared before /:id so that "accept" is never taken for an id.
@@ -119,15 +187,22 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const one = { guard: 'registered' as const, params: idParams, errors: ['not_found' as const] };
   r.get(
     '/admin/invites/:id',
-    { ...one, summary: 'One invite', query: fieldsQuery, reply: z.object({ invite }) },
+    {
+      ...one,
+      policies: [policy('invite', 'read')],
+      summary: 'One invite',
+      query: fieldsQuery,
+      reply: z.object({ invite }),
+    },
     async ({ params, query }) => {
-      return { invite: pickFields(await ctx.store.retrieveInvite(params.id), query.fields) };
+      const [one] = await withRoles([await ctx.store.retrieveInvite(params.id)]);
+      return { invite: pickFields(one, query.fields) };
     },
   );
 
   r.delete(
     '/admin/invites/:id',
-    { ...one, summary: 'Revoke an invite', reply: deleted('invite') },
+    { ...one, policies: [policy('invite', 'delete')], summary: 'Revoke an invite', reply: deleted('invite') },
     async ({ params, req }) => {
       await deleteInvites(ctx.usermod, [params.id], runOptions(req));
       return { id: params.id, object: 'invite', deleted: true };
@@ -136,6 +211,7 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   const resendSpec = {
     ...one,
+    policies: [policy('invite', 'update')],
     summary: 'New token and expiry; earlier tokens stop working',
     reply: z.object({ invite: inviteWithToken }),
   };

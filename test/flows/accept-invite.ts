@@ -1,4 +1,5 @@
-import { acceptInvite, createInvites, registerEmailpass } from '../../client';
+import { randomUUID } from 'node:crypto';
+import { acceptInvite, createInvites, createRole, registerEmailpass } from '../../client';
 import type { FlowScenario } from '../fault-injection';
 import { uniqueEmail } from '../harness';
 
@@ -25,6 +26,14 @@ export default [
     prepare: async (ctx) => {
       const [invite] = await createInvites(ctx, [{ email: uniqueEmail('gen') }]);
       await registerEmailpass(ctx, invite.email, 'squatter password 1');
+      return (c) => acceptInvite(c, { token: invite.token, password: PASSWORD });
+    },
+  },
+  {
+    name: 'one step, with the roles the invite carries (RBAC)',
+    prepare: async (ctx) => {
+      const role = await createRole(ctx, { role: { name: `gen-${randomUUID()}` } });
+      const [invite] = await createInvites(ctx, [{ email: uniqueEmail('gen'), roles: [role.id] }]);
       return (c) => acceptInvite(c, { token: invite.token, password: PASSWORD });
     },
   },

@@ -11,7 +11,7 @@ import { projectRoot } from '../../config';
 import { fileTransport, type MailMessage } from '../../activities/mail-transport';
 import { freePort } from '../../devstack/free-port';
 import { ensureWebBuild } from '../../infra/web-build';
-import { openHarness, testDeps, testInviteTokens, uniqueEmail, type Harness } from '../harness';
+import { grantRoles, openHarness, testDeps, testInviteTokens, uniqueEmail, type Harness } from '../harness';
 
 /** Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it when missing). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -120,6 +120,8 @@ export async function openWebStack(): Promise<WebStack> {
     return { id: user.id, email, password };
   };
   const admin = await newUser('admin', { first_name: 'Grace', last_name: 'Hopper' });
+  // As ADMIN_EMAIL would: the first admin holds Super Admin.
+  await grantRoles(h, admin.id);
 
   return {
     h,
