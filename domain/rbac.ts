@@ -6,7 +6,7 @@ import type { Metadata } from './users';
  * start (store/rbac.ts). Pure: workflow code imports it.
  */
 
-export const RBAC_RESOURCES = ['user', 'invite', 'rbac_role', 'rbac_policy', 'api_key'] as const;
+export const RBAC_RESOURCES = ['user', 'invite', 'rbac_role', 'rbac_policy', 'api_key', 'webhook'] as const;
 export const RBAC_OPERATIONS = ['read', 'create', 'update', 'delete'] as const;
 export type RbacResource = (typeof RBAC_RESOURCES)[number];
 export type RbacOperation = (typeof RBAC_OPERATIONS)[number];

@@ -4,7 +4,7 @@ import { encryptWebhookSecret, newWebhookSecret } from '../../auth/webhook-secre
 import { notAllowed, type EventName } from '../../domain';
 import type { ApiContext } from '../context';
 import { authGuards } from '../guards';
-import { routes } from '../route';
+import { policy, routes } from '../route';
 import { deleted } from '../schemas';
 import { idParam } from '../validation';
 
@@ -23,6 +23,16 @@ export const WEBHOOK_EVENTS = [
   'auth.identity_registered',
   'auth.password_updated',
   'auth.password_reset',
+  'rbac_role.created',
+  'rbac_role.updated',
+  'rbac_role.deleted',
+  'rbac_role_policy.created',
+  'rbac_role_policy.deleted',
+  'user_role.assigned',
+  'user_role.removed',
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.deleted',
 ] as const satisfies readonly EventName[];
 
 const webhook = z.object({
@@ -77,6 +87,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       summary: 'Add a webhook; the answer carries its signing secret, shown this once',
       guard: 'registered',
+      policies: [policy('webhook', 'create')],
       body: createBody,
       status: 201,
       reply: z.object({ webhook, secret: z.string() }),
@@ -100,6 +111,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       summary: 'List webhooks (never their secrets)',
       guard: 'registered',
+      policies: [policy('webhook', 'read')],
       reply: z.object({ webhooks: z.array(webhook) }),
     },
     async () => ({ webhooks: await ctx.store.listWebhooks() }),
@@ -110,6 +122,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       summary: 'A webhook',
       guard: 'registered',
+      policies: [policy('webhook', 'read')],
       params: idParams,
       reply: z.object({ webhook }),
       errors: ['not_found'],
@@ -122,6 +135,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       summary: 'Remove a webhook (its pending deliveries end as failed)',
       guard: 'registered',
+      policies: [policy('webhook', 'delete')],
       params: idParams,
       reply: deleted('webhook'),
       errors: ['not_found'],
@@ -137,6 +151,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       summary: "A webhook's deliveries, each with its attempts (status code or error); failed ones included",
       guard: 'registered',
+      policies: [policy('webhook', 'read')],
       params: idParams,
       query: deliveriesQuery,
       reply: z.object({ deliveries: z.array(delivery) }),
