@@ -12,6 +12,7 @@ import { ensureWebhookRelaySchedule } from '../worker/webhook-relay-schedule';
 import { createWorker } from '../worker/worker';
 import { lowPort } from './low-port';
 import {
+  grantRoles,
   openHarness,
   testDataConverter,
   testDeps,
@@ -98,11 +99,15 @@ beforeAll(async () => {
   await app.register(usermodAdminPlugin, {
     prefix: '/usermod',
     context: { store: h.store, usermod: ctx, jwtSecret: testInviteTokens.secret, jwtExpiresIn: '1h', webhookKey },
-    authenticate: async (req) =>
-      req.headers['x-test-admin'] === 'yes'
-        ? { actor_id: 'user_admin', actor_type: 'user', auth_identity_id: 'authid_admin', app_metadata: {} }
-        : undefined,
+    authenticate: async (req) => {
+      const who = req.headers['x-test-admin'];
+      if (who !== 'yes' && who !== 'member') return undefined;
+      const actor_id = who === 'yes' ? 'user_admin' : 'user_member';
+      return { actor_id, actor_type: 'user', auth_identity_id: `authid_${who}`, app_metadata: {} };
+    },
   });
+  // The application's own users act with their usermod roles (RBAC applies behind any auth hook).
+  await grantRoles(h, 'user_admin');
 });
 afterAll(async () => {
   await h.client.schedule.getHandle(scheduleId).delete();
@@ -150,6 +155,13 @@ const types = (ms: Received[]) => ms.map((m) => (JSON.parse(m.body) as { type: s
 
 test('POST /admin/webhooks: the secret is shown once and stored encrypted; GET never shows it; auth hook applies', async () => {
   expect((await app.inject({ method: 'GET', url: '/usermod/admin/webhooks' })).statusCode).toBe(401);
+  const member = await app.inject({
+    method: 'GET',
+    url: '/usermod/admin/webhooks',
+    headers: { 'x-test-admin': 'member' },
+  });
+  expect(member.statusCode).toBe(403);
+  expect(member.json()).toEqual({ type: 'forbidden', message: 'Forbidden' });
   const bad = await app.inject({
     method: 'POST',
     url: '/usermod/admin/webhooks',
