@@ -19,9 +19,12 @@ const webpack = () =>
  * Bundle the workflow code once per process; every Worker created here reuses it. The flow policy
  * (budgets and alert time, domain/policy.ts) is fixed into the bundle.
  */
-export async function bundleWorkflows(policy: FlowPolicy = DEFAULT_POLICY): Promise<{ code: string }> {
+export async function bundleWorkflows(
+  policy: FlowPolicy = DEFAULT_POLICY,
+  path: string = workflowsPath,
+): Promise<{ code: string }> {
   return bundleWorkflowCode({
-    workflowsPath,
+    workflowsPath: path,
     workflowInterceptorModules,
     failureConverterPath,
     webpackConfigHook: (config) => {
