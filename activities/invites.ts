@@ -16,6 +16,13 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
     return { inviteId, jti: randomUUID(), iat, exp: iat + tokens.validDurationSeconds };
   };
   const expiry = (c: InviteTokenClaims) => new Date(c.exp * 1000);
+  /** The row of an invite: only the hash of the token its claims make is stored. */
+  const row = async ({ claims, ...invite }: NewInvite & { claims: InviteTokenClaims }) => ({
+    ...invite,
+    id: claims.inviteId,
+    token_hash: await inviteTokenHash(claims, tokens.secret),
+    expires_at: expiry(claims),
+  });
 
   return {
     /** Local activity: ids, jti and expiry fixed in history, so retries re-create the very same tokens. */
@@ -29,14 +36,11 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
     },
 
     /** store.createInvites with the hash of each invite's token, made from its claims. */
-    async createInvites(items: (NewInvite & { claims: InviteTokenClaims })[]): Promise<InviteDTO[]> {
-      const rows = items.map(async ({ claims, ...invite }) => ({
-        ...invite,
-        id: claims.inviteId,
-        token_hash: await inviteTokenHash(claims, tokens.secret),
-        expires_at: expiry(claims),
-      }));
-      return store.createInvites(await Promise.all(rows));
+    async createInvites(
+      items: (NewInvite & { claims: InviteTokenClaims })[],
+      options?: { skipExisting?: boolean },
+    ): Promise<InviteDTO[]> {
+      return store.createInvites(await Promise.all(items.map(row)), options);
     },
 
     /** store.refreshInviteTokens with the hashes of the new tokens. */

@@ -8,29 +8,45 @@ import {
 } from '../domain';
 import { activities, afterCommit as bookkeeping, compensations, delivery, local } from './activity-options';
 import { afterCommit, event, recordEvents, runSaga } from './saga';
+import { batchEvent, createInvitesInBatches, listedIds, SMALL_CALL } from './bulk-invites';
 import { flowMetrics } from './sinks';
 
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
+  // More than a few invites: the bulk path (batches, one delivery activity per batch instead of two per invite).
+  if (!input.ids && input.invites.length > SMALL_CALL) return createInvitesInBatches(input);
   const created = await runSaga(async (saga) => {
-    // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens.
-    const claims = await local.newInviteClaims(input.invites.length);
+    // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens. A bulk
+    // batch gets its ids from the parent run (which undoes the batch by them).
+    const claims = input.ids
+      ? await local.renewInviteClaims(input.ids)
+      : await local.newInviteClaims(input.invites.length);
     const ids = claims.map((c) => c.inviteId);
-    upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(ids) }]);
 
     // Creates the invites (only their token hashes are stored).
+    const rows = input.invites.map((i, n) => ({ ...i, claims: claims[n] }));
     const invites = await saga.step('create invites', {
       undo: () => compensations.deleteInvites(ids),
-      run: () => activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] }))),
+      run: () =>
+        input.skipExisting ? activities.createInvites(rows, { skipExisting: true }) : activities.createInvites(rows),
     });
 
     await recordEvents(
       saga,
-      invites.map((i) => event('invite.created', { id: i.id })),
+      invites.map((i) => (input.ids ? batchEvent(i.id) : event('invite.created', { id: i.id }))),
     );
-    return { invites, claims };
+    if (invites.length === claims.length) return { invites, claims };
+    // skipExisting: only the claims of the invites made, and the e-mails left out.
+    const made = new Set(invites.map((i) => i.id));
+    return {
+      invites,
+      claims: claims.filter((c) => made.has(c.inviteId)),
+      skipped: rows.filter((r) => !made.has(r.claims.inviteId)).map((r) => r.email),
+    };
   });
-  // After the saga: nothing about delivery can undo the invites.
-  await deliver(created);
+  // A bulk batch is delivered by its parent, once every batch is in; otherwise, after the saga: nothing
+  // about delivery can undo the invites.
+  if (!input.ids) await deliver(created);
   return created;
 }
 
@@ -68,7 +84,7 @@ function deliver({ invites, claims }: InvitesWithClaims): Promise<unknown> {
 /** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
 export async function refreshInviteTokensWorkflow(input: RefreshInviteTokensInput): Promise<InvitesWithClaims> {
   const refreshed = await runSaga(async (saga) => {
-    upsertSearchAttributes([{ key: INVITE_IDS, value: input.inviteIds }]);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(input.inviteIds) }]);
     const previous = await activities.inviteTokenStates(input.inviteIds);
     const claims = await local.renewInviteClaims(input.inviteIds);
 
@@ -91,7 +107,7 @@ export async function refreshInviteTokensWorkflow(input: RefreshInviteTokensInpu
 /** Revoke: soft delete, so the invite's tokens stop working; restorable. */
 export async function deleteInvitesWorkflow(input: DeleteInvitesInput): Promise<{ ids: string[] }> {
   return runSaga(async (saga) => {
-    upsertSearchAttributes([{ key: INVITE_IDS, value: input.ids }]);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(input.ids) }]);
     const live = await activities.liveInvites(input.ids);
 
     // Revokes the live ones.
