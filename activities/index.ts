@@ -59,6 +59,8 @@ export function createActivities(deps: ActivityDeps) {
     ...sealedActivities(store, deps.seal),
 
     recordEvents: store.recordEvents,
+    // The transactional outbox (store/outbox.ts): a step and its events in one transaction.
+    createUsersWithEvents: store.createUsersWithEvents,
     deleteEvents: store.deleteEvents,
 
     ...deliveryActivities(store, deps.inviteTokens, deps.delivery),

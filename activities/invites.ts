@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inviteTokenHash } from '../auth';
-import type { InviteDTO, InviteTokenClaims, NewInvite } from '../domain';
+import type { EventInput, InviteDTO, InviteTokenClaims, NewInvite } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -41,6 +41,14 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
       options?: { skipExisting?: boolean },
     ): Promise<InviteDTO[]> {
       return store.createInvites(await Promise.all(items.map(row)), options);
+    },
+
+    /** createInvites with the invites' events in the same transaction (the outbox, store/outbox.ts). */
+    async createInvitesWithEvents(
+      items: (NewInvite & { claims: InviteTokenClaims })[],
+      events: EventInput[],
+    ): Promise<InviteDTO[]> {
+      return store.createInvitesWithEvents(await Promise.all(items.map(row)), events);
     },
 
     /** store.refreshInviteTokens with the hashes of the new tokens. */

@@ -5,7 +5,8 @@
 //
 // BENCH_N (runs per row at concurrency BENCH_CONCURRENCY, default 200 and 20), BENCH_N1 (runs per row at
 // concurrency 1, default 30), BENCH_BULK (bulk sizes, default "1000,10000"; "" for none),
-// BENCH_OUT (JSON file, default bench-results.json).
+// BENCH_OUT (JSON file, default bench-results.json), BENCH_ONLY (a regex: only the rows it matches),
+// BENCH_WORKER_TUNING (JSON of worker options to try, e.g. '{"maxCachedWorkflows":100}').
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -98,7 +99,9 @@ async function main() {
   const procs: Processes = { worker: worker.pid!, 'client+api': process.pid, temporal: temporal.pid };
   if (pg.pid) procs.postgres = pg.pid;
   const rows: Row[] = [];
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
   const row = async (name: string, n: number, c: number, op: (i: number) => Promise<unknown>) => {
+    if (only && !only.test(name)) return undefined;
     const r = await measure(name, n, c, op, procs, worker.pid);
     rows.push(r);
     console.error(`${name} c=${c}: ${r.opsPerSecond} ops/s, p50 ${r.p50} ms${r.error ? `, FAILED: ${r.error}` : ''}`);
@@ -235,7 +238,7 @@ async function main() {
 
   // Bulk: one call of k invites vs createMany of as many rows, and the histories it left.
   const bulk: { size: number; flow: Row; createMany: Row; history?: HistoryStats }[] = [];
-  for (const size of BULK) {
+  for (const size of only && !only.test('bulk') ? [] : BULK) {
     const since = new Date();
     const flow = await row(`bulk: createInvites of ${size} in one call`, 1, 1, () =>
       createInvites(
@@ -260,7 +263,7 @@ async function main() {
       );
       await prisma.invite.createMany({ data });
     });
-    bulk.push({ size, flow, createMany, history });
+    bulk.push({ size, flow: flow!, createMany: createMany!, history });
   }
   const workerPeakMb = Math.round(memoryKb(worker.pid!, 'VmHWM') / 1024);
   load.start += ` → ${loadAverage()} at the end`;
@@ -303,6 +306,7 @@ async function main() {
     `\nusermod benchmark — one worker process, dev server and embedded PostgreSQL on this machine (${cpus().length} cores), payloads encrypted; load average ${load.start}`,
   );
   console.log(`shapes (local activities + activities): ${JSON.stringify(shapes)}`);
+  if (process.env.BENCH_WORKER_TUNING) console.log(`worker options tried: ${process.env.BENCH_WORKER_TUNING}`);
   console.table(
     rows.map((r) => ({
       row: r.name,

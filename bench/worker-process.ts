@@ -38,6 +38,7 @@ async function main() {
     activities,
     workflowBundle: await bundleWorkflows(DEFAULT_POLICY, require.resolve('./workflows')),
     dataConverter: usermodDataConverter(parseCodecKeys(env('BENCH_PAYLOAD_KEYS'))),
+    tuning: process.env.BENCH_WORKER_TUNING ? JSON.parse(process.env.BENCH_WORKER_TUNING) : undefined,
   });
   process.once('SIGTERM', () => worker.shutdown());
   const running = worker.run();

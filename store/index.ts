@@ -6,6 +6,7 @@ import type { PrismaClient } from './prisma';
 import { sessionStore } from './sessions';
 import { userStore } from './users';
 import { reconcileStore } from './reconcile';
+import { outboxStore } from './outbox';
 
 export type { ListConfig } from './list-options';
 
@@ -18,6 +19,7 @@ export function createStore(prisma: PrismaClient) {
     ...eventStore(prisma),
     ...reconcileStore(prisma),
     ...sessionStore(prisma),
+    ...outboxStore(prisma, newId),
   };
 }
 

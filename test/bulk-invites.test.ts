@@ -72,23 +72,23 @@ test('250 invites in one call: all created, tokens usable, every mail sent once,
 });
 
 test.each([
-  ['createInvites', 'batch 3 fails after it created its invites'],
-  ['recordEvents', 'batch 3 fails after it recorded its events'],
+  ['createInvitesWithEvents', 3, 'the last batch, after the first two completed'],
+  ['createInvitesWithEvents', 1, 'the first batch, while the second runs beside it'],
 ] as const)(
-  'a failure after %s in a batch (%s): every batch is undone, nothing is mailed, the database is as before',
-  async (activity, _why) => {
+  'a failure after %s in batch %i (%s): every batch is undone, nothing is mailed, the database is as before',
+  async (activity, batch, _where) => {
     const list = emails(250, 'bulkfail');
     const sentBefore = sentMail.length;
     const before = await snapshot(h.prisma);
-    const failing: Partial<Activities> = {
+    const failing = {
       [activity]: async (...args: unknown[]) => {
         const out = await (h.realActivities[activity] as (...a: unknown[]) => Promise<unknown>)(...args);
-        if ((Context.current().info.workflowExecution?.workflowId ?? '').endsWith('-batch-3')) {
+        if ((Context.current().info.workflowExecution?.workflowId ?? '').endsWith(`-batch-${batch}`)) {
           throw ApplicationFailure.nonRetryable(`injected failure after ${activity}`, 'injected');
         }
         return out;
       },
-    };
+    } as Partial<Activities>;
     const outcome = await h
       .withWorker(
         (ctx) =>

@@ -50,6 +50,15 @@ export interface UsermodWorkerOptions {
   activities: Activities;
   workflowBundle: { code: string };
   dataConverter?: WorkerOptions['dataConverter'];
+  /** Slots and cache sizes, when not the SDK's defaults (the benchmark tries some: bench/main.ts). */
+  tuning?: Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'reuseV8Context'
+  >;
 }
 
 export function createWorker(o: UsermodWorkerOptions): Promise<Worker> {
@@ -63,5 +72,6 @@ export function createWorker(o: UsermodWorkerOptions): Promise<Worker> {
     sinks: metricSinks(),
     // On shutdown (SIGTERM), activities in flight get this long to finish before they are cancelled.
     shutdownGraceTime: '20 seconds',
+    ...o.tuning,
   });
 }

@@ -23,18 +23,28 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
     const ids = claims.map((c) => c.inviteId);
     upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(ids) }]);
 
-    // Creates the invites (only their token hashes are stored).
+    // Creates the invites (only their token hashes are stored) and, in the same transaction, their
+    // events (the outbox). An import that skips e-mails knows its invites only after the step: it
+    // records their events in a step of their own.
     const rows = input.invites.map((i, n) => ({ ...i, claims: claims[n] }));
+    const eventOf = (id: string) => (input.ids ? batchEvent(id) : event('invite.created', { id }));
+    const outbox = input.skipExisting ? [] : ids.map(eventOf);
     const invites = await saga.step('create invites', {
-      undo: () => compensations.deleteInvites(ids),
+      undo: async () => {
+        await compensations.deleteInvites(ids);
+        if (outbox.length) await compensations.deleteEvents(outbox.map((e) => e.id));
+      },
       run: () =>
-        input.skipExisting ? activities.createInvites(rows, { skipExisting: true }) : activities.createInvites(rows),
+        input.skipExisting
+          ? activities.createInvites(rows, { skipExisting: true })
+          : activities.createInvitesWithEvents(rows, outbox),
     });
-
-    await recordEvents(
-      saga,
-      invites.map((i) => (input.ids ? batchEvent(i.id) : event('invite.created', { id: i.id }))),
-    );
+    if (input.skipExisting) {
+      await recordEvents(
+        saga,
+        invites.map((i) => eventOf(i.id)),
+      );
+    }
     if (invites.length === claims.length) return { invites, claims };
     // skipExisting: only the claims of the invites made, and the e-mails left out.
     const made = new Set(invites.map((i) => i.id));
