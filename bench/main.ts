@@ -6,7 +6,8 @@
 // BENCH_N (runs per row at concurrency BENCH_CONCURRENCY, default 200 and 20), BENCH_N1 (runs per row at
 // concurrency 1, default 30), BENCH_BULK (bulk sizes, default "1000,10000"; "" for none),
 // BENCH_OUT (JSON file, default bench-results.json), BENCH_ONLY (a regex: only the rows it matches),
-// BENCH_WORKER_TUNING (JSON of worker options to try, e.g. '{"maxCachedWorkflows":100}').
+// BENCH_WORKER_TUNING (JSON of worker options to try, e.g. '{"maxCachedWorkflows":100}'),
+// BENCH_BUNDLE_IN_WORKER=1 (the worker bundles its workflows itself, as worker/main.ts does).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -44,12 +45,15 @@ import { historiesSince, LIMITS, shapeOf, type HistoryStats } from './history';
 import { measure, round, type Processes, type Row } from './measure';
 import { loadAverage, memoryKb } from './proc';
 import { plainInviteApi } from './plain-api';
+import { bundleWorkflows } from '../worker/worker';
+import { DEFAULT_POLICY } from '../domain';
 import type { Shape } from './workflows';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const N1 = Number(process.env.BENCH_N1 ?? 30);
 const BULK = (process.env.BENCH_BULK ?? '1000,10000').split(',').filter(Boolean).map(Number);
+const BULK_TIMEOUT_S = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 300);
 const OUT = process.env.BENCH_OUT ?? join(projectRoot, 'bench-results.json');
 const PASSWORD = 'bench password 1 correct horse';
 
@@ -83,7 +87,12 @@ async function main() {
   const seal = generateSealKeys('bench');
   const taskQueue = `bench-${randomUUID()}`;
   const dir = mkdtempSync(join(tmpdir(), 'usermod-bench-'));
+  const bundle = join(dir, 'workflows.js');
+  if (process.env.BENCH_BUNDLE_IN_WORKER !== '1') {
+    writeFileSync(bundle, (await bundleWorkflows(DEFAULT_POLICY, require.resolve('./workflows'))).code);
+  }
   const worker = await startWorkerProcess({
+    ...(process.env.BENCH_BUNDLE_IN_WORKER !== '1' ? { BENCH_BUNDLE: bundle } : {}),
     TEMPORAL_ADDRESS: temporal.address,
     DATABASE_URL: url,
     BENCH_TASK_QUEUE: taskQueue,
@@ -155,6 +164,7 @@ async function main() {
   await noop({ local: 0, activities: 0 });
   await postInvite(apiBase);
   await postInvite(plainBase);
+  await Promise.all(Array.from({ length: C }, () => noop({ local: 0, activities: 0 })));
   const shapes = {
     createUsers: await shapeOf(client, await lastRun('createUsersWorkflow')),
     createInvites: await shapeOf(client, await lastRun('createInvitesWorkflow')),
@@ -241,10 +251,15 @@ async function main() {
   for (const size of only && !only.test('bulk') ? [] : BULK) {
     const since = new Date();
     const flow = await row(`bulk: createInvites of ${size} in one call`, 1, 1, () =>
-      createInvites(
-        ctx,
-        Array.from({ length: size }, () => ({ email: email('bulk') })),
-      ),
+      Promise.race([
+        createInvites(
+          ctx,
+          Array.from({ length: size }, () => ({ email: email('bulk') })),
+        ),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer within ${BULK_TIMEOUT_S} s`)), BULK_TIMEOUT_S * 1000).unref(),
+        ),
+      ]),
     );
     await new Promise((r) => setTimeout(r, 1500)); // visibility catches up
     const history = await historiesSince(client, since);
@@ -330,6 +345,7 @@ async function main() {
       'max events/run': b.history?.maxEvents,
       'max history KB': b.history && round(b.history.maxBytes / 1024),
       'largest event KB': b.history && round(b.history.maxEventBytes / 1024),
+      unreadable: b.history?.unreadable ?? '',
       error: b.flow.error ?? '',
     })),
   );

@@ -1,5 +1,6 @@
 // The benchmark's worker, in a process of its own so that its CPU and peak RSS are read apart from the
 // client's and the API's. Settings come from the environment the benchmark sets.
+import { readFileSync } from 'node:fs';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
 import { fileTransport } from '../activities/mail-transport';
@@ -36,7 +37,11 @@ async function main() {
     namespace: 'default',
     taskQueue: env('BENCH_TASK_QUEUE'),
     activities,
-    workflowBundle: await bundleWorkflows(DEFAULT_POLICY, require.resolve('./workflows')),
+    // Bundled by the benchmark beforehand, as the tests do: the worker's memory is then its own, not
+    // webpack's (bundling in-process leaves ~150 MB more resident; README, Performance).
+    workflowBundle: process.env.BENCH_BUNDLE
+      ? { code: readFileSync(process.env.BENCH_BUNDLE, 'utf8') }
+      : await bundleWorkflows(DEFAULT_POLICY, require.resolve('./workflows')),
     dataConverter: usermodDataConverter(parseCodecKeys(env('BENCH_PAYLOAD_KEYS'))),
     tuning: process.env.BENCH_WORKER_TUNING ? JSON.parse(process.env.BENCH_WORKER_TUNING) : undefined,
   });

@@ -71,7 +71,7 @@ export async function importInvites(
       )
     : [r];
   const all: InvitesWithClaims = { invites: parts.flatMap((p) => p.invites), claims: parts.flatMap((p) => p.claims) };
-  return { invites: await withTokens(ctx, all), skipped: r.skipped ?? [] };
+  return { invites: await withTokens(ctx, all), skipped: parts.flatMap((p) => p.skipped ?? []) };
 }
 
 /** Resend: a new token and expiry for each invite; earlier tokens stop working. */

@@ -20,6 +20,8 @@ export interface CreateInvitesInput {
   skipExisting?: boolean;
   /** Set by a bulk run for each batch: the batch's invite ids, fixed in the parent's history. */
   ids?: string[];
+  /** Set by a bulk run for each batch: the parent's workflow id and the batch's number. */
+  bulk?: { parent: string; batch: number };
 }
 
 /** Invites with the claims of their new token: the client signs the token from them (never in history). */

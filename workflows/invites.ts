@@ -8,7 +8,14 @@ import {
 } from '../domain';
 import { activities, afterCommit as bookkeeping, compensations, delivery, local } from './activity-options';
 import { afterCommit, event, recordEvents, runSaga } from './saga';
-import { batchEvent, createInvitesInBatches, listedIds, SMALL_CALL } from './bulk-invites';
+import {
+  awaitBulkDecision,
+  batchEvent,
+  createInvitesInBatches,
+  deliverBatch,
+  listedIds,
+  SMALL_CALL,
+} from './bulk-invites';
 import { flowMetrics } from './sinks';
 
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
@@ -45,6 +52,8 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
         invites.map((i) => eventOf(i.id)),
       );
     }
+    // A bulk batch holds its saga open until the parent says every batch is in (or undoes them all).
+    if (input.bulk) await awaitBulkDecision(input.bulk);
     if (invites.length === claims.length) return { invites, claims };
     // skipExisting: only the claims of the invites made, and the e-mails left out.
     const made = new Set(invites.map((i) => i.id));
@@ -54,9 +63,9 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
       skipped: rows.filter((r) => !made.has(r.claims.inviteId)).map((r) => r.email),
     };
   });
-  // A bulk batch is delivered by its parent, once every batch is in; otherwise, after the saga: nothing
-  // about delivery can undo the invites.
-  if (!input.ids) await deliver(created);
+  // After the saga: nothing about delivery can undo the invites. A bulk batch sends its mails in one
+  // activity (two per invite would not scale).
+  await (input.bulk ? deliverBatch(created) : deliver(created));
   return created;
 }
 
