@@ -5,6 +5,9 @@ import type { Store } from '../store';
 import type { InviteTokenSettings } from './invites';
 import { PermanentDeliveryError, type MailTransport } from './mail-transport';
 
+// Attempts at one mail within a bulk delivery before it is marked failed (resend tries it again).
+const BULK_SEND_ATTEMPTS = 3;
+
 export interface DeliverySettings {
   transport: MailTransport;
   /** The invitee's page; the token is added as `?token=`. */
@@ -14,20 +17,24 @@ export interface DeliverySettings {
 }
 
 export function deliveryActivities(store: Store, tokens: InviteTokenSettings, delivery: DeliverySettings) {
+  const inviteMessage = async (claims: InviteTokenClaims, to: string) => {
+    const link = tokenLink(delivery.acceptUrl, await signInviteToken(claims, tokens.secret));
+    const expires = new Date(claims.exp * 1000).toISOString();
+    return {
+      to,
+      subject: 'You have been invited',
+      text: `You have been invited to join the team.\n\nAccept the invite: ${link}\n\nThe link expires at ${expires}.\n`,
+    };
+  };
+
   return {
     /**
      * Sends the invite with its accept link (mail only). The token is re-signed here from its claims, so it never
      * passes through Temporal. At-least-once: a retry after a lost acknowledgement may send twice.
      */
     async sendInvite(claims: InviteTokenClaims, to: string): Promise<void> {
-      const link = tokenLink(delivery.acceptUrl, await signInviteToken(claims, tokens.secret));
-      const expires = new Date(claims.exp * 1000).toISOString();
       try {
-        await delivery.transport.send({
-          to,
-          subject: 'You have been invited',
-          text: `You have been invited to join the team.\n\nAccept the invite: ${link}\n\nThe link expires at ${expires}.\n`,
-        });
+        await delivery.transport.send(await inviteMessage(claims, to));
       } catch (err) {
         if (err instanceof PermanentDeliveryError) {
           throw ApplicationFailure.create({ type: 'delivery_permanent', message: err.message, nonRetryable: true });
@@ -36,6 +43,48 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
       }
       // Marked sent by the flow itself, after this (retried until done): a database outage now never
       // sends the mail again.
+    },
+
+    /**
+     * Bulk delivery (a batch of a bulk create, after its commit point): sends each invite still
+     * pending, tries a transient failure a few times, marks the sent ones in one statement and each
+     * failed one with its reason and an `invite.delivery_failed` event (id fixed by invite and token, so a
+     * retry records it once). Never fails for a mail (resend retries those); a database fault is retried
+     * by Temporal, and a retry skips the invites already marked. At-least-once, as sendInvite.
+     */
+    async deliverInvites(
+      items: { claims: InviteTokenClaims; email: string }[],
+    ): Promise<{ sent: number; failed: number }> {
+      const pending = new Set(await store.invitesAwaitingDelivery(items.map((i) => i.claims.inviteId)));
+      const sent: string[] = [];
+      const failed: { id: string; jti: string; reason: string }[] = [];
+      for (const { claims, email } of items.filter((i) => pending.has(i.claims.inviteId))) {
+        const message = await inviteMessage(claims, email);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await delivery.transport.send(message);
+            sent.push(claims.inviteId);
+            break;
+          } catch (err) {
+            if (err instanceof PermanentDeliveryError || attempt >= BULK_SEND_ATTEMPTS) {
+              failed.push({ id: claims.inviteId, jti: claims.jti, reason: (err as Error).message.split('\n')[0] });
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+          }
+        }
+        if (sent.length >= 100) await store.markInvitesSent(sent.splice(0));
+      }
+      await store.markInvitesSent(sent);
+      for (const f of failed) await store.setInviteDelivery(f.id, 'failed', f.reason);
+      await store.recordEvents(
+        failed.map((f) => ({
+          id: `evt_delivery_failed_${f.id}_${f.jti}`,
+          name: 'invite.delivery_failed',
+          payload: { id: f.id },
+        })),
+      );
+      return { sent: pending.size - failed.length, failed: failed.length };
     },
 
     /** Mails a single-use reset link when the e-mail has a login; returns its entity id, or null. */

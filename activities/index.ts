@@ -92,6 +92,8 @@ export function createActivities(deps: ActivityDeps) {
     softDeleteApiKey: store.softDeleteApiKey,
 
     recordEvents: store.recordEvents,
+    // The transactional outbox (store/outbox.ts): a step and its events in one transaction.
+    createUsersWithEvents: store.createUsersWithEvents,
     deleteEvents: store.deleteEvents,
 
     ...deliveryActivities(store, deps.inviteTokens, deps.delivery),

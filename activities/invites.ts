@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inviteTokenHash } from '../auth';
-import type { InviteDTO, InviteTokenClaims, NewInvite } from '../domain';
+import type { EventInput, InviteDTO, InviteTokenClaims, NewInvite } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -17,6 +17,13 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
     return { inviteId, jti: randomUUID(), iat, exp: iat + seconds };
   };
   const expiry = (c: InviteTokenClaims) => new Date(c.exp * 1000);
+  /** The row of an invite: only the hash of the token its claims make is stored. */
+  const row = async ({ claims, ...invite }: NewInvite & { claims: InviteTokenClaims }) => ({
+    ...invite,
+    id: claims.inviteId,
+    token_hash: await inviteTokenHash(claims, tokens.secret),
+    expires_at: expiry(claims),
+  });
 
   return {
     /** Local activity: ids, jti and expiry fixed in history, so retries re-create the very same tokens. */
@@ -25,19 +32,24 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
     },
 
     /** Local activity: fresh claims (new jti, new expiry) for a resend. */
-    async renewInviteClaims(ids: string[]): Promise<InviteTokenClaims[]> {
-      return ids.map((id) => claimsFor(id));
+    async renewInviteClaims(ids: string[], expiresIn: (number | null)[] = []): Promise<InviteTokenClaims[]> {
+      return ids.map((id, n) => claimsFor(id, expiresIn[n] ?? undefined));
     },
 
     /** store.createInvites with the hash of each invite's token, made from its claims. */
-    async createInvites(items: (NewInvite & { claims: InviteTokenClaims })[]): Promise<InviteDTO[]> {
-      const rows = items.map(async ({ claims, ...invite }) => ({
-        ...invite,
-        id: claims.inviteId,
-        token_hash: await inviteTokenHash(claims, tokens.secret),
-        expires_at: expiry(claims),
-      }));
-      return store.createInvites(await Promise.all(rows));
+    async createInvites(
+      items: (NewInvite & { claims: InviteTokenClaims })[],
+      options?: { skipExisting?: boolean },
+    ): Promise<InviteDTO[]> {
+      return store.createInvites(await Promise.all(items.map(row)), options);
+    },
+
+    /** createInvites with the invites' events in the same transaction (the outbox, store/outbox.ts). */
+    async createInvitesWithEvents(
+      items: (NewInvite & { claims: InviteTokenClaims })[],
+      events: EventInput[],
+    ): Promise<InviteDTO[]> {
+      return store.createInvitesWithEvents(await Promise.all(items.map(row)), events);
     },
 
     /** store.refreshInviteTokens with the hashes of the new tokens. */

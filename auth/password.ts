@@ -1,14 +1,12 @@
-import * as ScryptModule from 'scrypt-kdf';
 import { invalidData } from '../domain';
+import { runScrypt } from './password-pool';
 import { checkPasswordPolicy } from './password-policy';
-
-// scrypt-kdf 4 exports one default object at run time, while its typings declare named functions.
-const Scrypt = (ScryptModule as unknown as { default?: typeof ScryptModule }).default ?? ScryptModule;
 
 // scrypt-kdf's defaults, as Medusa's emailpass provider: logN 15 (32 MiB), r 8, p 1.
 const PARAMS = { logN: 15, r: 8, p: 1 } as const;
 
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy';
+export { passwordPoolStats } from './password-pool';
 
 /**
  * A new password must pass the policy (auth/password-policy.ts); give the login's e-mail when known,
@@ -18,16 +16,16 @@ export function checkPassword(password: unknown, context: { email?: string } = {
   checkPasswordPolicy(password, context);
 }
 
-/** base64 scrypt-kdf hash, as stored in provider_identity.password_hash. */
+/**
+ * base64 scrypt-kdf hash, as stored in provider_identity.password_hash. Computed on the password pool's
+ * threads (auth/password-pool.ts), never on the caller's event loop.
+ */
 export async function hashPassword(password: string): Promise<string> {
   if (typeof password !== 'string') throw invalidData('Password should be a string');
-  return Buffer.from(await Scrypt.kdf(password, PARAMS)).toString('base64');
+  return runScrypt({ op: 'hash', password, params: PARAMS });
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    return await Scrypt.verify(Buffer.from(hash, 'base64'), password);
-  } catch {
-    return false;
-  }
+  if (typeof hash !== 'string' || typeof password !== 'string') return false;
+  return runScrypt({ op: 'verify', hash, password });
 }

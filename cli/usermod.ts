@@ -1,20 +1,28 @@
 // The `usermod` command: runs usermod's workflows against the configured Temporal cluster and database.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   assignUserRoles,
   connectClient,
   createInvites,
+  importInvites,
   createUserAccount,
   createUsers,
   refreshInviteTokens,
   type InviteWithToken,
 } from '../client';
 import { appDatabaseUrl, loadConfig } from '../config';
-import { invalidData, missingRolesMessage, SUPER_ADMIN_ROLE_ID, tokenLink, UsermodError } from '../domain';
+import {
+  invalidData,
+  missingRolesMessage,
+  SUPER_ADMIN_ROLE_ID,
+  tokenLink,
+  UsermodError,
+  type NewInvite,
+} from '../domain';
+import { newInvite, parse } from '../domain/validation';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 
@@ -142,44 +150,47 @@ invites
   .description(
     'invite every row of a CSV file with an `email` column (and optional JSON `metadata`); prints email,invite_id,token,link',
   )
-  .option('--concurrency <n>', 'flows at once', '8')
-  .action(async (file: string, o: { concurrency: string }) => {
+  .option('--batch-size <n>', 'invites per batch of the one bulk call', '500')
+  .action(async (file: string, o: { batchSize: string }) => {
     const text = readFileSync(file, 'utf8');
     const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
     if (rows.length && !('email' in rows[0])) throw invalidData(`${file}: the CSV needs an 'email' column`);
-    // Same file, same keys: running the import again returns the first results instead of inviting twice.
+    // Same file, same key: running the import again returns the first results instead of inviting twice.
     const fileKey = createHash('sha256').update(text).digest('hex').slice(0, 16);
-    const bar = new SingleBar(
-      { format: 'inviting [{bar}] {value}/{total} {failed} failed', stream: process.stderr },
-      Presets.shades_classic,
-    );
-    bar.start(rows.length, 0, { failed: 0 });
     const failures: string[] = [];
-    const out: string[] = ['email,invite_id,token,link'];
-    await withClient(async (ctx) => {
-      let next = 0;
-      const work = async () => {
-        while (next < rows.length) {
-          const n = next++;
-          const row = rows[n];
-          try {
-            const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : undefined;
-            const [inv] = await createInvites(ctx, [{ email: row.email, metadata }], {
-              idempotencyKey: `import-${fileKey}-${n}`,
-            });
-            out.push([inv.email, inv.id, inv.token, tokenLink(config.invites.acceptUrl, inv.token)].join(','));
-          } catch (err) {
-            failures.push(`line ${n + 2} (${row.email}): ${(err as Error).message}`);
-          }
-          bar.increment(1, { failed: failures.length });
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Number(o.concurrency)) }, work));
+    // Each row is checked here, before the flow starts: a bad row is reported, the others go on.
+    const good: { line: number; invite: NewInvite }[] = [];
+    rows.forEach((row, n) => {
+      try {
+        const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : undefined;
+        good.push({ line: n + 2, invite: parse(newInvite, { email: row.email, metadata }, 'invite') });
+      } catch (err) {
+        failures.push(`line ${n + 2} (${row.email}): ${(err as Error).message}`);
+      }
     });
-    bar.stop();
+    console.error(`inviting ${good.length} row(s) in one bulk call…`);
+    const out: string[] = ['email,invite_id,token,link'];
+    // One bulk call (batches inside one flow, all or nothing); e-mails that have a user or a live invite
+    // already, or repeat an earlier row, are skipped and reported, as they would fail alone.
+    const result = await withClient((ctx) =>
+      importInvites(
+        ctx,
+        good.map((g) => g.invite),
+        { idempotencyKey: `import-${fileKey}`, skipExisting: true, batchSize: Number(o.batchSize) },
+      ),
+    );
+    for (const inv of result.invites) {
+      out.push([inv.email, inv.id, inv.token, tokenLink(config.invites.acceptUrl, inv.token)].join(','));
+    }
+    const skipped = new Set(result.skipped);
+    for (const g of good.filter((g) => skipped.has(g.invite.email))) {
+      failures.push(
+        `line ${g.line} (${g.invite.email}): skipped: a user or a live invite has this e-mail, or an earlier row`,
+      );
+    }
     console.log(out.join('\n'));
     for (const f of failures) console.error(`failed: ${f}`);
-    console.error(`${rows.length - failures.length} invited, ${failures.length} failed`);
+    console.error(`${result.invites.length} invited, ${failures.length} failed`);
     if (failures.length) exitCode = 2;
   });
 

@@ -25,17 +25,53 @@ const subject = (ids: string[]) => (ids.length === 1 ? ids[0] : `${ids.length}`)
 export async function createInvites(
   ctx: UsermodClient,
   invites: NewInvite[],
-  options: RunOptions = {},
+  options: RunOptions & BulkOptions = {},
 ): Promise<InviteWithToken[]> {
-  if (invites.length === 0) return [];
+  return (await importInvites(ctx, invites, options)).invites;
+}
+
+/** The most invites one call takes: its input stays well under Temporal's 2 MB payload limit. */
+export const MAX_INVITES_PER_CALL = 10_000;
+
+export interface BulkOptions {
+  /** Invites per batch (child run) above which a call is split; default 500 (workflows/bulk-invites.ts). */
+  batchSize?: number;
+  /** Leave out e-mails that have a user or a live invite, or repeat, instead of failing the call. */
+  skipExisting?: boolean;
+}
+
+/**
+ * Creates the invites in one call (in batches when many: one saga, all or nothing) and answers the
+ * invites made with their tokens, and with `skipExisting` the e-mails left out.
+ */
+export async function importInvites(
+  ctx: UsermodClient,
+  invites: NewInvite[],
+  options: RunOptions & BulkOptions = {},
+): Promise<{ invites: InviteWithToken[]; skipped: string[] }> {
+  if (invites.length === 0) return { invites: [], skipped: [] };
+  if (invites.length > MAX_INVITES_PER_CALL) {
+    throw invalidData(`Too many invites in one call: ${invites.length} (at most ${MAX_INVITES_PER_CALL})`);
+  }
+  const { batchSize, skipExisting, ...run } = options;
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 1000)) {
+    throw invalidData(`Invalid batch size: ${batchSize} (a whole number from 1 to 1000)`);
+  }
   invites = invites.map((i) => parse(newInvite, i, 'invite'));
   const r = await runFlow(
     ctx,
     'createInvites',
-    { invites },
-    { summary: `create ${invites.length} invite(s)`, ...options },
+    { invites, ...(batchSize ? { batchSize } : {}), ...(skipExisting ? { skipExisting } : {}) },
+    { summary: `create ${invites.length} invite(s)`, ...run },
   );
-  return withTokens(ctx, r);
+  // A bulk call's invites are in its batches' results (each far below the payload limit).
+  const parts = r.batches
+    ? await Promise.all(
+        r.batches.map((id) => ctx.client.workflow.getHandle<() => Promise<InvitesWithClaims>>(id).result()),
+      )
+    : [r];
+  const all: InvitesWithClaims = { invites: parts.flatMap((p) => p.invites), claims: parts.flatMap((p) => p.claims) };
+  return { invites: await withTokens(ctx, all), skipped: parts.flatMap((p) => p.skipped ?? []) };
 }
 
 /** Resend: a new token and expiry for each invite; earlier tokens stop working. */

@@ -16,12 +16,27 @@ export interface CreateUsersInput {
 
 export interface CreateInvitesInput {
   invites: NewInvite[];
+  /** Bulk: more invites than this are created in batches of this size, one child run each (default 500). */
+  batchSize?: number;
+  /** Bulk import: e-mails with a user or a live invite, or repeated, are skipped instead of failing the call. */
+  skipExisting?: boolean;
+  /** Set by a bulk run for each batch: the batch's invite ids, fixed in the parent's history. */
+  ids?: string[];
+  /** Set by a bulk run for each batch: the parent's workflow id and the batch's number. */
+  bulk?: { parent: string; batch: number };
 }
 
 /** Invites with the claims of their new token: the client signs the token from them (never in history). */
 export interface InvitesWithClaims {
   invites: InviteDTO[];
   claims: InviteTokenClaims[];
+  /**
+   * Bulk: the batch runs (workflow ids) whose results hold the invites and claims, in order; `invites`
+   * and `claims` are then empty, so that no payload grows with the call (Temporal's 2 MB limit).
+   */
+  batches?: string[];
+  /** With skipExisting: the e-mails left out. */
+  skipped?: string[];
 }
 
 export interface RefreshInviteTokensInput {

@@ -10,6 +10,7 @@ import { inviteUpdateStore } from './invite-updates';
 import { webhookStore } from './webhooks';
 import { rbacStore } from './rbac';
 import { apiKeyStore } from './api-keys';
+import { outboxStore } from './outbox';
 
 export type { ListConfig } from './list-options';
 
@@ -26,6 +27,7 @@ export function createStore(prisma: PrismaClient) {
     ...webhookStore(prisma),
     ...rbacStore(prisma),
     ...apiKeyStore(prisma),
+    ...outboxStore(prisma, newId),
   };
 }
 

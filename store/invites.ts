@@ -22,6 +22,7 @@ import type { Prisma, PrismaClient } from './prisma';
 import { violatedConstraint } from './prisma';
 import { asArray, type ListConfig, pagingArgs } from './list-options';
 import { linkInviteRoles } from './rbac';
+import { inTransaction } from './transaction';
 import { matches, metadata, newInvite, parse } from '../domain/validation';
 
 const createInviteSchema = matches<CreateInviteInput>()(
@@ -133,15 +134,43 @@ export function inviteStore(prisma: PrismaClient) {
     });
   }
 
+  /** The rows whose e-mail has no live user, no live invite and no earlier row in `rows` (bulk import). */
+  async function creatable<R extends { email: string }>(rows: R[]): Promise<R[]> {
+    const emails = rows.map((r) => r.email);
+    const [users, live] = await Promise.all([
+      prisma.user.findMany({ where: { email: { in: emails }, deleted_at: null }, select: { email: true } }),
+      prisma.invite.findMany({
+        where: { email: { in: emails }, deleted_at: null, accepted: false },
+        select: { email: true },
+      }),
+    ]);
+    const taken = new Set([...users, ...live].map((x) => x.email));
+    return rows.filter((r) => {
+      if (taken.has(r.email)) return false;
+      taken.add(r.email);
+      return true;
+    });
+  }
+
   return {
     // Forward steps, each followed by the compensation that undoes it, then the reads.
 
-    /** One live invite per e-mail; no invite for an e-mail that already has a live user. */
-    async createInvites(data: CreateInviteInput[]): Promise<InviteDTO[]> {
-      const rows = data.map((d) => parse(createInviteSchema, d, 'invite'));
+    /**
+     * One live invite per e-mail; no invite for an e-mail that already has a live user. With
+     * `skipExisting` (bulk import) such e-mails, and an e-mail repeated in `data`, are left out instead
+     * of failing the call: the answer holds the invites created, the caller tells the rest.
+     */
+    async createInvites(data: CreateInviteInput[], options: { skipExisting?: boolean } = {}): Promise<InviteDTO[]> {
+      let rows = data.map((d) => parse(createInviteSchema, d, 'invite'));
       // Idempotent: ids come from the workflow, so a retry after a committed attempt finds its own rows.
       const mine = await prisma.invite.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
-      if (mine.length === rows.length) return rows.map((r) => toInviteDTO(mine.find((i) => i.id === r.id)!));
+      const mineById = new Map(mine.map((i) => [i.id, i]));
+      if (mine.length === rows.length) return rows.map((r) => toInviteDTO(mineById.get(r.id)!));
+      // The rows go in one statement: when some of them exist, this call's earlier attempt committed.
+      if (options.skipExisting && mine.length)
+        return rows.flatMap((r) => (mineById.has(r.id) ? [toInviteDTO(mineById.get(r.id)!)] : []));
+      if (options.skipExisting) rows = await creatable(rows);
+      if (rows.length === 0) return [];
       const emails = rows.map((r) => r.email);
       const users = await prisma.user.findMany({
         where: { email: { in: emails }, deleted_at: null },
@@ -158,7 +187,7 @@ export function inviteStore(prisma: PrismaClient) {
       if (live) throw duplicateInvite(live.email);
       try {
         // With their roles (RBAC) in the same transaction: checked to exist and to be grantable by the inviter.
-        const created = await prisma.$transaction(async (tx) => {
+        const created = await inTransaction(prisma, async (tx) => {
           const made = await tx.invite.createManyAndReturn({
             data: rows.map((r) => ({
               id: r.id,
@@ -317,6 +346,23 @@ export function inviteStore(prisma: PrismaClient) {
           updated_at: new Date(previousUpdatedAt),
         },
       });
+    },
+
+    /** Bulk delivery's bookkeeping: these invites' mails went out. */
+    async markInvitesSent(ids: string[]): Promise<void> {
+      await prisma.invite.updateMany({
+        where: { id: { in: ids } },
+        data: { delivery_status: 'sent', delivery_error: null },
+      });
+    },
+
+    /** Which of these invites still wait for their mail (a retried bulk delivery skips the others). */
+    async invitesAwaitingDelivery(ids: string[]): Promise<string[]> {
+      const rows = await prisma.invite.findMany({
+        where: { id: { in: ids }, delivery_status: 'pending' },
+        select: { id: true },
+      });
+      return rows.map((r) => r.id);
     },
 
     async setInviteDelivery(inviteId: string, status: DeliveryStatus, error?: string): Promise<void> {

@@ -56,14 +56,17 @@ describe('createUsersWorkflow', () => {
 
   test('a failure after the create step compensates: the database is exactly as before', async () => {
     const before = await snapshot(h.prisma);
+    const real = createActivities(testDeps(h.store));
     const err = await h
       .withWorker((ctx) => createUsers(ctx, [{ email: uniqueEmail() }, { email: uniqueEmail() }]), {
-        recordEvents: async () => {
-          throw ApplicationFailure.nonRetryable('outbox unavailable', 'injected');
+        // The users and their events commit together (the outbox), then the step is reported failed.
+        createUsersWithEvents: async (users, events) => {
+          await real.createUsersWithEvents(users, events);
+          throw ApplicationFailure.nonRetryable('lost after the commit', 'injected');
         },
       })
       .catch((e) => e);
-    expect(String(err?.cause?.message ?? err)).toContain('outbox unavailable');
+    expect(String(err?.cause?.message ?? err)).toContain('lost after the commit');
     expect(await snapshot(h.prisma)).toEqual(before);
   });
 
@@ -73,9 +76,9 @@ describe('createUsersWorkflow', () => {
     const real = createActivities(testDeps(h.store));
     const users = await h.withWorker((ctx) => createUsers(ctx, [{ email }]), {
       // The first attempt commits, then its completion is "lost": Temporal retries it.
-      createUsers: async (input) => {
+      createUsersWithEvents: async (input, events) => {
         attempts += 1;
-        const out = await real.createUsers(input);
+        const out = await real.createUsersWithEvents(input, events);
         if (attempts === 1) throw new Error('connection reset after commit');
         return out;
       },

@@ -127,12 +127,24 @@ test('the database stops after the first steps and stays away through the compen
   sdkLog(/compensation still failing/, { expect: true });
 
   // The first flow to reach its last step stops the database: every flow is then either inside a
-  // step (its retries outlive the forward budget) or undoing with the database away.
+  // step (its retries outlive the forward budget) or undoing with the database away. A flow whose
+  // events go with its rows (the outbox, store/outbox.ts) has that step as its last.
   let stopped: Promise<void> | undefined;
+  const real = createActivities(testDeps(store));
   overrides.recordEvents = async (events) => {
     stopped ??= pg.stop();
     await stopped;
-    return createActivities(testDeps(store)).recordEvents(events);
+    return real.recordEvents(events);
+  };
+  overrides.createUsersWithEvents = async (users, events) => {
+    stopped ??= pg.stop();
+    await stopped;
+    return real.createUsersWithEvents(users, events);
+  };
+  overrides.createInvitesWithEvents = async (invites, events) => {
+    stopped ??= pg.stop();
+    await stopped;
+    return real.createInvitesWithEvents(invites, events);
   };
   const flows = [
     acceptInvite(ctx, { token: toAccept1.token, password: PASSWORD }),

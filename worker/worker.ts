@@ -19,9 +19,12 @@ const webpack = () =>
  * Bundle the workflow code once per process; every Worker created here reuses it. The flow policy
  * (budgets and alert time, domain/policy.ts) is fixed into the bundle.
  */
-export async function bundleWorkflows(policy: FlowPolicy = DEFAULT_POLICY): Promise<{ code: string }> {
+export async function bundleWorkflows(
+  policy: FlowPolicy = DEFAULT_POLICY,
+  path: string = workflowsPath,
+): Promise<{ code: string }> {
   return bundleWorkflowCode({
-    workflowsPath,
+    workflowsPath: path,
     workflowInterceptorModules,
     failureConverterPath,
     webpackConfigHook: (config) => {
@@ -47,6 +50,15 @@ export interface UsermodWorkerOptions {
   activities: Activities;
   workflowBundle: { code: string };
   dataConverter?: WorkerOptions['dataConverter'];
+  /** Slots and cache sizes, when not the SDK's defaults (the benchmark tries some: bench/main.ts). */
+  tuning?: Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'reuseV8Context'
+  >;
 }
 
 export function createWorker(o: UsermodWorkerOptions): Promise<Worker> {
@@ -60,5 +72,6 @@ export function createWorker(o: UsermodWorkerOptions): Promise<Worker> {
     sinks: metricSinks(),
     // On shutdown (SIGTERM), activities in flight get this long to finish before they are cancelled.
     shutdownGraceTime: '20 seconds',
+    ...o.tuning,
   });
 }

@@ -36,7 +36,7 @@ export const compensations = proxyActivities<Activities>(untilDone);
  * The activities a flow runs after its saga has completed, so that their failure never undoes it
  * (a failed invite mail marks the invite instead). Nothing else may run outside a saga step.
  */
-export const AFTER_SAGA = ['sendInvite', 'setInviteDelivery'] as const;
+export const AFTER_SAGA = ['sendInvite', 'setInviteDelivery', 'deliverInvites'] as const;
 
 /** Bookkeeping after the commit point (delivery status, its event): a flow never fails there. */
 export const afterCommit = proxyActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);
@@ -55,4 +55,11 @@ export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>({
 // Pure, local computations whose result must be fixed in history (ids, token claims); they write nothing.
 export const local = proxyLocalActivities<Pick<Activities, 'newIds' | 'newInviteClaims' | 'renewInviteClaims'>>({
   startToCloseTimeout: '10 seconds',
+});
+
+// A bulk batch's mails (activities/delivery.ts, deliverInvites): after the commit point, so retried until
+// done like the bookkeeping, with room for a batch of mails per attempt.
+export const bulkDelivery = proxyActivities<Pick<Activities, 'deliverInvites'>>({
+  ...untilDone,
+  startToCloseTimeout: '10 minutes',
 });

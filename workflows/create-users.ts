@@ -1,7 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { USER_IDS, type CreateUsersInput, type UserDTO } from '../domain';
 import { activities, compensations, local } from './activity-options';
-import { event, recordEvents, runSaga } from './saga';
+import { event, runSaga } from './saga';
 
 export async function createUsersWorkflow(input: CreateUsersInput): Promise<UserDTO[]> {
   return runSaga(async (saga) => {
@@ -10,16 +10,19 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
     const ids = await local.newIds('user', input.users.length);
     upsertSearchAttributes([{ key: USER_IDS, value: ids }]);
 
-    // Creates the users.
+    // Creates the users, and their events in the same transaction (the outbox: no separate step).
+    const events = ids.map((id) => event('user.created', { id }));
     const users = await saga.step('create users', {
-      undo: () => compensations.deleteUsers(ids),
-      run: () => activities.createUsers(input.users.map((u, i) => ({ ...u, id: ids[i] }))),
+      undo: async () => {
+        await compensations.deleteUsers(ids);
+        await compensations.deleteEvents(events.map((e) => e.id));
+      },
+      run: () =>
+        activities.createUsersWithEvents(
+          input.users.map((u, i) => ({ ...u, id: ids[i] })),
+          events,
+        ),
     });
-
-    await recordEvents(
-      saga,
-      users.map((u) => event('user.created', { id: u.id })),
-    );
     return users;
   });
 }

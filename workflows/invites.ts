@@ -8,33 +8,69 @@ import {
 } from '../domain';
 import { activities, afterCommit as bookkeeping, compensations, delivery, local } from './activity-options';
 import { afterCommit, event, recordEvents, runSaga } from './saga';
+import {
+  awaitBulkDecision,
+  batchEvent,
+  createInvitesInBatches,
+  deliverBatch,
+  listedIds,
+  SMALL_CALL,
+} from './bulk-invites';
 import { flowMetrics } from './sinks';
 
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
+  // More than a few invites: the bulk path (batches, one delivery activity per batch instead of two per invite).
+  if (!input.ids && input.invites.length > SMALL_CALL) return createInvitesInBatches(input);
   const created = await runSaga(async (saga) => {
-    // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens.
+    // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens. A bulk
+    // batch gets its ids from the parent run (which undoes the batch by them).
     const expiresIn = input.invites.map((i) => i.expires_in ?? null);
     // Per-invite lifetimes only when some invite has one: runs recorded before expires_in replay unchanged.
-    const claims = expiresIn.some((e) => e !== null)
-      ? await local.newInviteClaims(input.invites.length, expiresIn)
-      : await local.newInviteClaims(input.invites.length);
+    const perInvite = expiresIn.some((e) => e !== null);
+    const claims = input.ids
+      ? await local.renewInviteClaims(input.ids, ...(perInvite ? [expiresIn] : []))
+      : perInvite
+        ? await local.newInviteClaims(input.invites.length, expiresIn)
+        : await local.newInviteClaims(input.invites.length);
     const ids = claims.map((c) => c.inviteId);
-    upsertSearchAttributes([{ key: INVITE_IDS, value: ids }]);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(ids) }]);
 
-    // Creates the invites (only their token hashes are stored).
+    // Creates the invites (only their token hashes are stored) and, in the same transaction, their
+    // events (the outbox). An import that skips e-mails knows its invites only after the step: it
+    // records their events in a step of their own.
+    const rows = input.invites.map((i, n) => ({ ...i, claims: claims[n] }));
+    const eventOf = (id: string) => (input.ids ? batchEvent(id) : event('invite.created', { id }));
+    const outbox = input.skipExisting ? [] : ids.map(eventOf);
     const invites = await saga.step('create invites', {
-      undo: () => compensations.deleteInvites(ids),
-      run: () => activities.createInvites(input.invites.map((i, n) => ({ ...i, claims: claims[n] }))),
+      undo: async () => {
+        await compensations.deleteInvites(ids);
+        if (outbox.length) await compensations.deleteEvents(outbox.map((e) => e.id));
+      },
+      run: () =>
+        input.skipExisting
+          ? activities.createInvites(rows, { skipExisting: true })
+          : activities.createInvitesWithEvents(rows, outbox),
     });
-
-    await recordEvents(
-      saga,
-      invites.map((i) => event('invite.created', { id: i.id })),
-    );
-    return { invites, claims };
+    if (input.skipExisting) {
+      await recordEvents(
+        saga,
+        invites.map((i) => eventOf(i.id)),
+      );
+    }
+    // A bulk batch holds its saga open until the parent says every batch is in (or undoes them all).
+    if (input.bulk) await awaitBulkDecision(input.bulk);
+    if (invites.length === claims.length) return { invites, claims };
+    // skipExisting: only the claims of the invites made, and the e-mails left out.
+    const made = new Set(invites.map((i) => i.id));
+    return {
+      invites,
+      claims: claims.filter((c) => made.has(c.inviteId)),
+      skipped: rows.filter((r) => !made.has(r.claims.inviteId)).map((r) => r.email),
+    };
   });
-  // After the saga: nothing about delivery can undo the invites.
-  await deliver(created);
+  // After the saga: nothing about delivery can undo the invites. A bulk batch sends its mails in one
+  // activity (two per invite would not scale).
+  await (input.bulk ? deliverBatch(created) : deliver(created));
   return created;
 }
 
@@ -72,7 +108,7 @@ function deliver({ invites, claims }: InvitesWithClaims): Promise<unknown> {
 /** Resend: a new token and a new expiry; every earlier token of these invites stops working. */
 export async function refreshInviteTokensWorkflow(input: RefreshInviteTokensInput): Promise<InvitesWithClaims> {
   const refreshed = await runSaga(async (saga) => {
-    upsertSearchAttributes([{ key: INVITE_IDS, value: input.inviteIds }]);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(input.inviteIds) }]);
     const previous = await activities.inviteTokenStates(input.inviteIds);
     const claims = await local.renewInviteClaims(input.inviteIds);
 
@@ -95,7 +131,7 @@ export async function refreshInviteTokensWorkflow(input: RefreshInviteTokensInpu
 /** Revoke: soft delete, so the invite's tokens stop working; restorable. */
 export async function deleteInvitesWorkflow(input: DeleteInvitesInput): Promise<{ ids: string[] }> {
   return runSaga(async (saga) => {
-    upsertSearchAttributes([{ key: INVITE_IDS, value: input.ids }]);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(input.ids) }]);
     const live = await activities.liveInvites(input.ids);
 
     // Revokes the live ones.

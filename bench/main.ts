@@ -1,0 +1,392 @@
+// npm run bench — what usermod's flows cost, each beside its floors measured in the same run: the noop
+// workflow, a noop workflow of the flow's shape (its local activities and activities, doing nothing),
+// the same store work done directly, scrypt alone; the HTTP invite route beside a no-engine handler;
+// bulk invites beside createMany. Prints a table and the issue-15 goals as ratios, writes JSON.
+//
+// BENCH_N (runs per row at concurrency BENCH_CONCURRENCY, default 200 and 20), BENCH_N1 (runs per row at
+// concurrency 1, default 30), BENCH_BULK (bulk sizes, default "1000,10000"; "" for none),
+// BENCH_OUT (JSON file, default bench-results.json), BENCH_ONLY (a regex: only the rows it matches),
+// BENCH_WORKER_TUNING (JSON of worker options to try, e.g. '{"maxCachedWorkflows":100}'),
+// BENCH_BUNDLE_IN_WORKER=1 (the worker bundles its workflows itself, as worker/main.ts does).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { buildApi } from '../api/server';
+import { readiness } from '../api/health';
+import { DEFAULT_HARDENING } from '../api/hardening';
+import { generateSealKeys, parseSealPublicKey, sealer } from '../auth/seal';
+import { hashPassword } from '../auth/password';
+import { inviteTokenHash } from '../auth';
+import {
+  acceptInvite,
+  createInvites,
+  createUserAccount,
+  createUsers,
+  type InviteWithToken,
+  type UsermodClient,
+} from '../client';
+import { usermodDataConverter, parseCodecKeys } from '../codec/aes-gcm-codec';
+import { projectRoot } from '../config';
+import { fileTransport } from '../activities/mail-transport';
+import { startEphemeralServer } from '../devstack/database';
+import { createDatabase } from '../devstack/postgres-admin';
+import { migrate } from '../devstack/migrate';
+import { ensureTemporalCli } from '../devstack/temporal-cli';
+import { startDevServer } from '../devstack/temporal-server';
+import { freePort } from '../devstack/free-port';
+import { createStore } from '../store';
+import { createPrisma } from '../store/prisma';
+import { newId } from '../store/ids';
+import { historiesSince, LIMITS, shapeOf, type HistoryStats } from './history';
+import { measure, round, type Processes, type Row } from './measure';
+import { loadAverage, memoryKb } from './proc';
+import { plainInviteApi } from './plain-api';
+import { bundleWorkflows } from '../worker/worker';
+import { DEFAULT_POLICY } from '../domain';
+import type { Shape } from './workflows';
+
+const N = Number(process.env.BENCH_N ?? 200);
+const C = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const N1 = Number(process.env.BENCH_N1 ?? 30);
+const BULK = (process.env.BENCH_BULK ?? '1000,10000').split(',').filter(Boolean).map(Number);
+const BULK_TIMEOUT_S = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 300);
+const OUT = process.env.BENCH_OUT ?? join(projectRoot, 'bench-results.json');
+const PASSWORD = 'bench password 1 correct horse';
+
+function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-process.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => (l === 'ready' ? resolve(child) : console.error(l)));
+    child.once('exit', (code) => reject(new Error(`the bench worker exited (${code})`)));
+  });
+}
+
+async function main() {
+  const load = { start: loadAverage() };
+  console.error(`load average at start: ${load.start}`);
+  const cliPath = await ensureTemporalCli((l) => console.error(l));
+  const [temporal, pg] = await Promise.all([
+    freePort().then((port) => startDevServer({ cliPath, port })),
+    freePort().then(startEphemeralServer),
+  ]);
+  const url = await createDatabase(pg.adminUrl, 'usermod_bench');
+  await migrate(url, join(projectRoot, 'prisma', 'migrations'));
+  const prisma = createPrisma(url, 20);
+  const store = createStore(prisma);
+  const payloadKeys = `bench:${Buffer.alloc(32, 1).toString('base64')}`;
+  const dataConverter = usermodDataConverter(parseCodecKeys(payloadKeys));
+  const secret = 'bench-secret-0123456789-0123456789-0123';
+  const seal = generateSealKeys('bench');
+  const taskQueue = `bench-${randomUUID()}`;
+  const dir = mkdtempSync(join(tmpdir(), 'usermod-bench-'));
+  const bundle = join(dir, 'workflows.js');
+  if (process.env.BENCH_BUNDLE_IN_WORKER !== '1') {
+    writeFileSync(bundle, (await bundleWorkflows(DEFAULT_POLICY, require.resolve('./workflows'))).code);
+  }
+  const worker = await startWorkerProcess({
+    ...(process.env.BENCH_BUNDLE_IN_WORKER !== '1' ? { BENCH_BUNDLE: bundle } : {}),
+    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: url,
+    BENCH_TASK_QUEUE: taskQueue,
+    BENCH_SEAL_KEYS: seal.privateKeys,
+    BENCH_JWT_SECRET: secret,
+    BENCH_OUTBOX: join(dir, 'outbox.jsonl'),
+    BENCH_PAYLOAD_KEYS: payloadKeys,
+  });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, dataConverter });
+  const ctx: UsermodClient = { client, taskQueue, jwtSecret: secret, seal: sealer(parseSealPublicKey(seal.publicKey)) };
+
+  const procs: Processes = { worker: worker.pid!, 'client+api': process.pid, temporal: temporal.pid };
+  if (pg.pid) procs.postgres = pg.pid;
+  const rows: Row[] = [];
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+  const row = async (name: string, n: number, c: number, op: (i: number) => Promise<unknown>) => {
+    if (only && !only.test(name)) return undefined;
+    const r = await measure(name, n, c, op, procs, worker.pid);
+    rows.push(r);
+    console.error(`${name} c=${c}: ${r.opsPerSecond} ops/s, p50 ${r.p50} ms${r.error ? `, FAILED: ${r.error}` : ''}`);
+    return r;
+  };
+  let seq = 0;
+  const email = (tag: string) => `${tag}-${++seq}-${randomUUID().slice(0, 6)}@bench.test`;
+  const noop = (shape: Shape) =>
+    client.workflow.execute('benchNoopWorkflow', { taskQueue, workflowId: `noop-${randomUUID()}`, args: [shape] });
+  const lastRun = async (type: string) => {
+    for await (const wf of client.workflow.list({ query: `WorkflowType = '${type}'` })) return wf.workflowId;
+    throw new Error(`no ${type} run found`);
+  };
+
+  // The HTTP API as it is deployed (hardening on), and its no-engine twin.
+  const api = await buildApi(
+    {
+      store,
+      usermod: ctx,
+      jwtSecret: secret,
+      jwtExpiresIn: '1h',
+      health: readiness({ ping: () => prisma.$queryRaw`SELECT 1`, store, usermod: ctx, namespace: 'default' }),
+    },
+    { hardening: DEFAULT_HARDENING },
+  );
+  const plain = await plainInviteApi(prisma, secret, fileTransport(join(dir, 'plain-outbox.jsonl')));
+  const apiBase = await api.listen({ host: '127.0.0.1', port: await freePort() });
+  const plainBase = await plain.listen({ host: '127.0.0.1', port: await freePort() });
+  const adminEmail = email('admin');
+  await createUserAccount(ctx, { email: adminEmail, password: PASSWORD });
+  const login = await fetch(`${apiBase}/auth/user/emailpass`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: adminEmail, password: PASSWORD }),
+  });
+  const adminToken = ((await login.json()) as { token: string }).token;
+  const postInvite = async (base: string) => {
+    const res = await fetch(`${base}/admin/invites`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ email: email('http') }),
+    });
+    if (res.status !== 200) throw new Error(`POST /admin/invites answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+
+  // Warm-up, and each flow's shape read from the history of one of its runs.
+  await createUsers(ctx, [{ email: email('warm') }]);
+  const [warmInvite] = await createInvites(ctx, [{ email: email('warm') }]);
+  await acceptInvite(ctx, { token: warmInvite.token, password: PASSWORD });
+  await noop({ local: 0, activities: 0 });
+  await postInvite(apiBase);
+  await postInvite(plainBase);
+  await Promise.all(Array.from({ length: C }, () => noop({ local: 0, activities: 0 })));
+  const shapes = {
+    createUsers: await shapeOf(client, await lastRun('createUsersWorkflow')),
+    createInvites: await shapeOf(client, await lastRun('createInvitesWorkflow')),
+    acceptInvite: await shapeOf(client, await lastRun('acceptInviteWorkflow')),
+  };
+  console.error('shapes (local activities, activities):', JSON.stringify(shapes));
+
+  // Invites for the accept rows, made ahead (in batches small enough for any flow version).
+  const tokens: InviteWithToken[] = [];
+  for (let made = 0; made < N + N1; made += 25) {
+    tokens.push(
+      ...(await createInvites(
+        ctx,
+        Array.from({ length: 25 }, () => ({ email: email('acc') })),
+      )),
+    );
+  }
+  let nextToken = 0;
+  const hash = await hashPassword(PASSWORD);
+
+  // The store work of each flow, done directly (no engine, no scrypt).
+  const storeCreateUsers = async () => {
+    const [u] = await store.createUsers([{ id: newId('user'), email: email('raw') }]);
+    await store.recordEvents([{ id: `evt_${randomUUID()}`, name: 'user.created', payload: { id: u.id } }]);
+  };
+  const storeCreateInvites = async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = { inviteId: newId('invite'), jti: randomUUID(), iat, exp: iat + 3600 };
+    const [i] = await store.createInvites([
+      {
+        id: claims.inviteId,
+        email: email('raw'),
+        token_hash: await inviteTokenHash(claims, secret),
+        expires_at: new Date(claims.exp * 1000),
+      },
+    ]);
+    await store.recordEvents([{ id: `evt_${randomUUID()}`, name: 'invite.created', payload: { id: i.id } }]);
+    await store.setInviteDelivery(i.id, 'sent');
+  };
+  const storeAccept = async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = { inviteId: newId('invite'), jti: randomUUID(), iat, exp: iat + 3600 };
+    const tokenHash = await inviteTokenHash(claims, secret);
+    const [i] = await store.createInvites([
+      { id: claims.inviteId, email: email('raw'), token_hash: tokenHash, expires_at: new Date(claims.exp * 1000) },
+    ]);
+    const run = randomUUID();
+    await store.validateInviteToken(i.id, tokenHash);
+    const invite = await store.claimInviteForAccept(i.id, tokenHash, run);
+    await store.unlinkedEmailpassSnapshot(invite.email);
+    const identity = { id: newId('authid'), providerIdentityId: newId('provid'), email: invite.email };
+    await store.createEmailpassIdentity({ ...identity, passwordHash: hash });
+    const [user] = await store.createUsers([{ id: newId('user'), email: invite.email }]);
+    await store.linkIdentity(identity.id, user.id);
+    await store.recordEvents([
+      { id: `evt_${randomUUID()}`, name: 'user.created', payload: { id: user.id } },
+      { id: `evt_${randomUUID()}`, name: 'invite.accepted', payload: { id: i.id, user_id: user.id } },
+    ]);
+  };
+
+  const rowsAt = async (n: number, c: number) => {
+    await row('noop workflow (no activity)', n, c, () => noop({ local: 0, activities: 0 }));
+    await row(`noop of createUsers' shape ${fmt(shapes.createUsers)}`, n, c, () => noop(shapes.createUsers));
+    await row(`noop of createInvites' shape ${fmt(shapes.createInvites)}`, n, c, () => noop(shapes.createInvites));
+    await row(`noop of acceptInvite's shape ${fmt(shapes.acceptInvite)}`, n, c, () => noop(shapes.acceptInvite));
+    await row('store work of createUsers, direct', n, c, storeCreateUsers);
+    await row('store work of createInvites, direct', n, c, storeCreateInvites);
+    await row('store work of acceptInvite, direct (no scrypt)', n, c, storeAccept);
+    await row('scrypt hash alone (logN 15)', Math.min(n, 40), Math.min(c, cpus().length), () => hashPassword(PASSWORD));
+    await row('createUsersWorkflow (1 user)', n, c, () => createUsers(ctx, [{ email: email('wf') }]));
+    await row('createInvitesWorkflow (1 invite + delivery)', n, c, () => createInvites(ctx, [{ email: email('wf') }]));
+    await row('acceptInviteWorkflow (one step, incl. scrypt)', n, c, () =>
+      acceptInvite(ctx, { token: tokens[nextToken++].token, password: PASSWORD }),
+    );
+    await row('HTTP POST /admin/invites (usermod)', n, c, () => postInvite(apiBase));
+    await row('HTTP POST /admin/invites (no engine: fastify + Prisma)', n, c, () => postInvite(plainBase));
+  };
+  await rowsAt(N1, 1);
+  await rowsAt(N, C);
+  load.start += ` → ${loadAverage()} after the rows`;
+
+  // Bulk: one call of k invites vs createMany of as many rows, and the histories it left.
+  const bulk: { size: number; flow: Row; createMany: Row; history?: HistoryStats }[] = [];
+  for (const size of only && !only.test('bulk') ? [] : BULK) {
+    const since = new Date();
+    const flow = await row(`bulk: createInvites of ${size} in one call`, 1, 1, () =>
+      Promise.race([
+        createInvites(
+          ctx,
+          Array.from({ length: size }, () => ({ email: email('bulk') })),
+        ),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer within ${BULK_TIMEOUT_S} s`)), BULK_TIMEOUT_S * 1000).unref(),
+        ),
+      ]),
+    );
+    await new Promise((r) => setTimeout(r, 1500)); // visibility catches up
+    const history = await historiesSince(client, since);
+    const createMany = await row(`bulk: prisma createMany of ${size} invites`, 1, 1, async () => {
+      const iat = Math.floor(Date.now() / 1000);
+      const data = await Promise.all(
+        Array.from({ length: size }, async () => {
+          const claims = { inviteId: newId('invite'), jti: randomUUID(), iat, exp: iat + 3600 };
+          return {
+            id: claims.inviteId,
+            email: email('many'),
+            token_hash: await inviteTokenHash(claims, secret),
+            expires_at: new Date(claims.exp * 1000),
+          };
+        }),
+      );
+      await prisma.invite.createMany({ data });
+    });
+    bulk.push({ size, flow: flow!, createMany: createMany!, history });
+  }
+  const workerPeakMb = Math.round(memoryKb(worker.pid!, 'VmHWM') / 1024);
+  load.start += ` → ${loadAverage()} at the end`;
+
+  // The goals of issue 15, as ratios of rows of this run.
+  const find = (name: string, c: number) => rows.find((r) => r.name.startsWith(name) && r.concurrency === c);
+  const ratio = (a?: number, b?: number) => (a && b ? round((a / b) * 100) / 100 : NaN);
+  const noop20 = find('noop workflow', C);
+  const noop1 = find('noop workflow', 1);
+  const goals: { goal: string; measured: number; target: string; met: boolean }[] = [];
+  const goal = (g: string, measured: number, target: string, met: boolean) =>
+    goals.push({ goal: g, measured, target, met: met && !Number.isNaN(measured) });
+  for (const flow of ['createUsersWorkflow', 'createInvitesWorkflow']) {
+    const t = ratio(find(flow, C)?.opsPerSecond, noop20?.opsPerSecond);
+    goal(`${flow} ops/s (c=${C}) / noop workflow's`, t, '≥ 0.8', t >= 0.8);
+    const l = ratio(find(flow, 1)?.p50, noop1?.p50);
+    goal(`${flow} p50 (c=1) / noop workflow's`, l, '≤ 1.5', l <= 1.5);
+  }
+  const acc = ratio(
+    find('acceptInviteWorkflow', C)?.opsPerSecond,
+    find('scrypt', Math.min(C, cpus().length))?.opsPerSecond,
+  );
+  goal(`acceptInviteWorkflow ops/s (c=${C}) / scrypt alone's`, acc, '≥ 0.7', acc >= 0.7);
+  const http = ratio(
+    find('HTTP POST /admin/invites (usermod)', C)?.opsPerSecond,
+    find('HTTP POST /admin/invites (no engine', C)?.opsPerSecond,
+  );
+  goal(`HTTP invite ops/s (c=${C}) / no-engine handler's`, http, '≥ 0.3', http >= 0.3);
+  const httpRow = find('HTTP POST /admin/invites (usermod)', C);
+  const tail = ratio(httpRow?.p99, httpRow?.p50);
+  goal(`HTTP invite p99 / p50 (c=${C})`, tail, '≤ 3', tail <= 3);
+  for (const b of bulk) {
+    const r = ratio(b.flow.error ? NaN : b.flow.p50, b.createMany.p50 + (noop1?.p50 ?? 0));
+    goal(`${b.size} invites in one call / (createMany + noop workflow)`, r, '≤ 5', r <= 5);
+  }
+  const rssUnderLoad = Math.max(...rows.filter((r) => r.concurrency === C).map((r) => r.workerRssMb ?? 0));
+  goal(`worker peak RSS under the c=${C} rows, MB`, rssUnderLoad, '≤ 300', rssUnderLoad <= 300);
+
+  console.log(
+    `\nusermod benchmark — one worker process, dev server and embedded PostgreSQL on this machine (${cpus().length} cores), payloads encrypted; load average ${load.start}`,
+  );
+  console.log(`shapes (local activities + activities): ${JSON.stringify(shapes)}`);
+  if (process.env.BENCH_WORKER_TUNING) console.log(`worker options tried: ${process.env.BENCH_WORKER_TUNING}`);
+  console.table(
+    rows.map((r) => ({
+      row: r.name,
+      c: r.concurrency,
+      n: r.n,
+      'ops/s': r.opsPerSecond,
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      ...Object.fromEntries(Object.entries(r.cpuPerOp).map(([k, v]) => [`cpu ${k}`, v])),
+      'worker RSS MB': r.workerRssMb,
+      error: r.error ?? '',
+    })),
+  );
+  console.log('bulk histories (largest run; Temporal limits: 51,200 events, 50 MB history, 2 MB per payload):');
+  console.table(
+    bulk.map((b) => ({
+      invites: b.size,
+      'one call s': round(b.flow.p50 / 1000),
+      'createMany s': round(b.createMany.p50 / 1000),
+      runs: b.history?.runs,
+      'max events/run': b.history?.maxEvents,
+      'max history KB': b.history && round(b.history.maxBytes / 1024),
+      'largest event KB': b.history && round(b.history.maxEventBytes / 1024),
+      unreadable: b.history?.unreadable ?? '',
+      error: b.flow.error ?? '',
+    })),
+  );
+  console.log(`worker peak RSS (VmHWM, whole run incl. bulk): ${workerPeakMb} MB`);
+  console.log('goals (issue 15), ratios of this run:');
+  console.table(goals.map((g) => ({ ...g, met: g.met ? 'yes' : 'NO' })));
+  writeFileSync(
+    OUT,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        load: load.start,
+        cores: cpus().length,
+        shapes,
+        rows,
+        bulk,
+        workerPeakMb,
+        goals,
+        limits: LIMITS,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`written: ${OUT}`);
+
+  await Promise.all([api.close(), plain.close()]);
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  await connection.close();
+  await prisma.$disconnect();
+  await temporal.stop();
+  await pg.stop();
+}
+
+const fmt = (s: Shape) => `(${s.local} local + ${s.activities})`;
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,40 @@
+import type { CreateInviteInput, CreateUserInput, EventInput, InviteDTO, UserDTO } from '../domain';
+import { inviteStore } from './invites';
+import type { Prisma, PrismaClient } from './prisma';
+import { userStore } from './users';
+
+/**
+ * The transactional outbox: a forward step and the events it produces, written in one transaction, so
+ * an event exists exactly when its rows do and a flow needs no separate "record events" activity. The
+ * events' ids come from the workflow: a retried step records each once; the step's undo deletes them
+ * (deleteEvents) with its rows.
+ */
+export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => string) {
+  // The stores' methods run on the transaction's client (they only use its model delegates).
+  const within = <T>(fn: (tx: PrismaClient) => Promise<T>, events: EventInput[]) =>
+    prisma.$transaction(async (tx) => {
+      const out = await fn(tx as unknown as PrismaClient);
+      await recordIn(tx, events);
+      return out;
+    });
+
+  return {
+    /** createUsers and its events, in one transaction. */
+    createUsersWithEvents(data: CreateUserInput[], events: EventInput[]): Promise<UserDTO[]> {
+      return within((tx) => userStore(tx, newId).createUsers(data), events);
+    },
+
+    /** createInvites and its events, in one transaction. */
+    createInvitesWithEvents(data: CreateInviteInput[], events: EventInput[]): Promise<InviteDTO[]> {
+      return within((tx) => inviteStore(tx).createInvites(data), events);
+    },
+  };
+}
+
+async function recordIn(tx: Prisma.TransactionClient, events: EventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.event.createMany({
+    data: events.map((e) => ({ id: e.id, name: e.name, payload: e.payload as Prisma.InputJsonValue })),
+    skipDuplicates: true,
+  });
+}
