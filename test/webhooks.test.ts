@@ -26,7 +26,8 @@ import {
 // Standard Webhooks format, retried with backoff; a receiver started here checks what arrives.
 const PASSWORD = 'a-long-Passphrase-for-webhooks-42';
 const webhookKey = randomBytes(32).toString('base64');
-const retry = { retryWindowSeconds: 8, maxRetryIntervalSeconds: 2, timeoutSeconds: 5 };
+// Seconds, so the 500-forever case ends quickly; long enough for the outage case to see its receiver back.
+const retry = { retryWindowSeconds: 15, maxRetryIntervalSeconds: 2, timeoutSeconds: 5 };
 
 let h: Harness;
 let native: NativeConnection;
