@@ -285,7 +285,7 @@ async function main() {
 
   // The goals of issue 15, as ratios of rows of this run.
   const find = (name: string, c: number) => rows.find((r) => r.name.startsWith(name) && r.concurrency === c);
-  const ratio = (a?: number, b?: number) => (a && b ? round((a / b) * 100) / 100 : NaN);
+  const ratio = (a?: number, b?: number) => (a && b ? Number((a / b).toFixed(2)) : NaN);
   const noop20 = find('noop workflow', C);
   const noop1 = find('noop workflow', 1);
   const goals: { goal: string; measured: number; target: string; met: boolean }[] = [];
