@@ -77,6 +77,10 @@ async function main() {
     freePort().then((port) => startDevServer({ cliPath, port })),
     freePort().then(startEphemeralServer),
   ]);
+  onFailure.push(
+    () => temporal.stop(),
+    () => pg.stop(),
+  );
   const url = await createDatabase(pg.adminUrl, 'usermod_bench');
   await migrate(url, join(projectRoot, 'prisma', 'migrations'));
   const prisma = createPrisma(url, 20);
@@ -101,6 +105,7 @@ async function main() {
     BENCH_OUTBOX: join(dir, 'outbox.jsonl'),
     BENCH_PAYLOAD_KEYS: payloadKeys,
   });
+  onFailure.unshift(() => void worker.kill('SIGKILL'));
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, dataConverter });
   const ctx: UsermodClient = { client, taskQueue, jwtSecret: secret, seal: sealer(parseSealPublicKey(seal.publicKey)) };
@@ -285,7 +290,7 @@ async function main() {
 
   // The goals of issue 15, as ratios of rows of this run.
   const find = (name: string, c: number) => rows.find((r) => r.name.startsWith(name) && r.concurrency === c);
-  const ratio = (a?: number, b?: number) => (a && b ? round((a / b) * 100) / 100 : NaN);
+  const ratio = (a?: number, b?: number) => (a && b ? Number((a / b).toFixed(2)) : NaN);
   const noop20 = find('noop workflow', C);
   const noop1 = find('noop workflow', 1);
   const goals: { goal: string; measured: number; target: string; met: boolean }[] = [];
@@ -383,10 +388,14 @@ async function main() {
 
 const fmt = (s: Shape) => `(${s.local} local + ${s.activities})`;
 
+/** What a failed run stops before it exits: its worker process, dev server and PostgreSQL. */
+const onFailure: (() => unknown)[] = [];
+
 main().then(
   () => process.exit(0),
-  (err) => {
+  async (err) => {
     console.error(err);
+    await Promise.allSettled(onFailure.map((stop) => stop()));
     process.exit(1);
   },
 );
