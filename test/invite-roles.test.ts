@@ -153,4 +153,18 @@ test('expires_in per invite, bounded; the batch answers per item', async () => {
   });
   expect(batch.body.invites.filter((i: any) => i.error?.type === 'invalid_data')).toHaveLength(1);
   expect(await h.prisma.invite.count({ where: { email: b } })).toBe(0);
+
+  // With an Idempotency-Key, a retried batch answers each item as the first time and creates nothing new.
+  const [c, d] = [uniqueEmail('b3'), uniqueEmail('b4')];
+  const idem = `batch-${Date.now()}`;
+  const send = () =>
+    api.call('POST', '/admin/invites/batch', {
+      token: inviter.token,
+      headers: { 'idempotency-key': idem },
+      body: { invites: [{ email: c }, { email: d }] },
+    });
+  const first = await send();
+  const again = await send();
+  expect(again.body.invites.map((i: any) => i.invite.id)).toEqual(first.body.invites.map((i: any) => i.invite.id));
+  expect(await h.prisma.invite.count({ where: { email: { in: [c, d] } } })).toBe(2);
 });

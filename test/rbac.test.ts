@@ -252,6 +252,11 @@ describe('the permission matrix, every admin route from the OpenAPI', () => {
         await check('API key with it', asKey, 'allowed');
       }
     }
+    // The matrix's roles go (so that role lists elsewhere, e.g. the console's, stay short).
+    await h.prisma.rbacRole.updateMany({
+      where: { id: { startsWith: 'role_MATRIX' } },
+      data: { deleted_at: new Date() },
+    });
     expect(outcomes).toEqual([]);
     expect(routes).toBeGreaterThanOrEqual(25);
   });

@@ -136,11 +136,21 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }),
   };
   r.post('/admin/invites/batch', batchSpec, async ({ body, req }) => {
+    const options = runOptions(req);
+    // An Idempotency-Key covers each item on its own (scope + position), so a retried batch finds every result.
+    const itemOptions = (n: number, item: unknown) =>
+      options.idempotencyKey
+        ? { ...options, idempotencyScope: `${options.idempotencyScope}|item:${n}`, request: item }
+        : {};
     const results = await Promise.all(
-      body.invites.map(async (item) => {
+      body.invites.map(async (item, n) => {
         try {
           if (item.roles?.length) await checkRoleGrant(ctx.store, req, item.roles);
-          const [created] = await createInvites(ctx.usermod, [{ ...item, invited_by: req.grantor!.id }]);
+          const [created] = await createInvites(
+            ctx.usermod,
+            [{ ...item, invited_by: req.grantor!.id }],
+            itemOptions(n, item),
+          );
           return { email: item.email, invite: (await withRoles([created]))[0] };
         } catch (err) {
           if (!(err instanceof UsermodError)) throw err;

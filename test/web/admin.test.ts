@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { authenticateEmailpass } from '../../auth';
-import { createUsers, removeUserAccount } from '../../client';
-import { uniqueEmail } from '../harness';
+import { createRole, createUsers, removeUserAccount } from '../../client';
+import { grantRoles, uniqueEmail } from '../harness';
 import { accessibilityProblems, linkIn, openWebStack, screenshot, TEMPORAL_UI, type WebStack } from './web-stack';
 
 let s: WebStack;
@@ -247,6 +247,13 @@ describe('invites', () => {
 describe('invites: who invited', () => {
   test('an inviter who has since been deleted is looked up once and shown as nobody', async () => {
     const other = await s.newUser('inviter', { first_name: 'Mary' });
+    // RBAC: an inviter needs invite:* (and user:read for the console's lookups).
+    const policies = await s.h.prisma.rbacPolicy.findMany({ where: { key: { in: ['invite:*', 'user:read'] } } });
+    const role = await createRole(s.ctx, {
+      role: { name: `inviter-${other.id}` },
+      policyIds: policies.map((p) => p.id),
+    });
+    await grantRoles(s.h, other.id, [role.id]);
     const email = uniqueEmail('orphan');
     const theirs = await s.newPage();
     await s.signIn(theirs, other);

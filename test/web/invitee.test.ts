@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { hashToken, signInviteToken } from '../../auth/invite-token';
-import { createInvites } from '../../client';
+import { createInvites, createRole } from '../../client';
 import { testInviteTokens, uniqueEmail } from '../harness';
 import { accessibilityProblems, linkIn, openWebStack, screenshot, type WebStack } from './web-stack';
 
 let s: WebStack;
+// RBAC: an invitee lands in the console's user list only with a role that reads users; the invites carry it.
+let reader: { id: string; name: string };
 beforeAll(async () => {
   s = await openWebStack();
+  const policies = await s.h.prisma.rbacPolicy.findMany({ where: { key: 'user:read' } });
+  reader = await createRole(s.ctx, {
+    role: { name: `Reader ${randomUUID().slice(0, 8)}` },
+    policyIds: policies.map((p) => p.id),
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -28,8 +35,9 @@ async function description(field: Locator): Promise<string> {
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
 
-async function inviteInConsole(page: Page, email: string) {
+async function inviteInConsole(page: Page, email: string, role?: string) {
   await page.goto('/app/invites');
+  if (role) await page.getByRole('checkbox', { name: role }).check();
   await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
   await page.getByRole('textbox', { name: 'E-mail' }).press('Enter');
   await page
@@ -43,7 +51,7 @@ describe('the invitee', () => {
     const email = uniqueEmail('ada');
     const admin = await s.newPage();
     await s.signIn(admin, s.admin);
-    await inviteInConsole(admin, email);
+    await inviteInConsole(admin, email, reader.name);
 
     const link = linkIn(await s.mailTo(email, /invited/));
     expect(link.startsWith(`${s.base}/app/invite?token=`)).toBe(true);
@@ -149,7 +157,7 @@ describe('the invitee', () => {
   test('an invitee who registered a login first (two-step flow) accepts with its password and lands in the console', async () => {
     const email = uniqueEmail('reg');
     const password = 'registered password 1';
-    await createInvites(s.ctx, [{ email }]);
+    await createInvites(s.ctx, [{ email, roles: [reader.id] }]);
     const reg = await fetch(`${s.base}/auth/user/emailpass/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
