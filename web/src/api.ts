@@ -99,6 +99,8 @@ export interface Invite {
   expires_at: string;
   delivery_status: 'pending' | 'sent' | 'failed' | null;
   metadata: Record<string, unknown> | null;
+  /** The inviter's user id, recorded by the server (invites made before RBAC: in `metadata.invited_by`). */
+  invited_by?: string | null;
   created_at: string;
   updated_at: string;
 }

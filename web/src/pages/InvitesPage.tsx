@@ -31,9 +31,9 @@ const STATUS_LABEL: Record<InviteStatus, string> = {
   revoked: 'Revoked',
 };
 
-/** Who invited: the console records the signed-in user's id in the invite's metadata when it sends one. */
+/** Who invited: recorded by the server; invites the console made before it did carry it in their metadata. */
 const invitedBy = (i: Invite): string | undefined =>
-  typeof i.metadata?.invited_by === 'string' ? i.metadata.invited_by : undefined;
+  i.invited_by ?? (typeof i.metadata?.invited_by === 'string' ? i.metadata.invited_by : undefined);
 
 /** Invites: send one (by e-mail, with roles once RBAC exists), filter by status, resend, copy the link, revoke. */
 export function InvitesPage({ query }: { query: URLSearchParams }) {
@@ -345,7 +345,7 @@ function CopyLink({ email, url, autoCopy = false }: { email: string; url: string
 }
 
 function InviteForm({ onInvited }: { onInvited: (i: InviteWithToken) => void }) {
-  const { access, me } = useConsole();
+  const { access } = useConsole();
   const [email, setEmail] = useState('');
   const [roles, setRoles] = useState<Role[]>();
   const [chosen, setChosen] = useState<string[]>([]);
@@ -373,7 +373,7 @@ function InviteForm({ onInvited }: { onInvited: (i: InviteWithToken) => void }) 
     if (found) return focusFirstInvalid(form.current);
     setBusy(true);
     try {
-      const body: Record<string, unknown> = { email: email.trim(), metadata: { invited_by: me.id } };
+      const body: Record<string, unknown> = { email: email.trim() };
       if (roles) body.roles = chosen;
       const { invite } = await api<{ invite: InviteWithToken }>('/admin/invites', { method: 'POST', body });
       setEmail('');
