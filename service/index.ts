@@ -6,12 +6,14 @@ import { parseSealPublicKey, sealer } from '../auth/seal';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 import {
   acceptInvite as acceptInviteFlow,
+  assignUserRoles as assignUserRolesFlow,
   connectClient,
   createInvites as createInvitesFlow,
   createUsers as createUsersFlow,
   deleteInvites as deleteInvitesFlow,
   refreshInviteTokens as refreshInviteTokensFlow,
   removeUserAccount,
+  removeUserRoles as removeUserRolesFlow,
   updateInvites as updateInvitesFlow,
   updateUsers as updateUsersFlow,
   type AcceptInviteRequest,
@@ -35,7 +37,7 @@ import { createStore, type ListConfig, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { attachParts } from './parts';
 
-export { UsermodError, ERROR_STATUS, type ErrorType } from '../domain';
+export { UsermodError, ERROR_STATUS, SUPER_ADMIN_ROLE_ID, type ErrorType } from '../domain';
 export type {
   AcceptInviteRequest,
   InviteDTO,
@@ -128,6 +130,14 @@ export interface UsermodService {
   listInvites(filters?: InviteFilters, config?: ListConfig): Promise<InviteDTO[]>;
   listAndCountInvites(filters?: InviteFilters, config?: ListConfig): Promise<[InviteDTO[], number]>;
 
+  /**
+   * RBAC: gives a user roles (e.g. SUPER_ADMIN_ROLE_ID), as trusted server code: no escalation check,
+   * since there is no caller to check (the HTTP routes check theirs). Returns the user's roles after it.
+   */
+  assignUserRoles(userId: string, roleIds: string[], options?: ServiceCallOptions): Promise<{ roleIds: string[] }>;
+  /** RBAC: takes roles from a user; the last Super Admin keeps the role (UsermodError 400). */
+  removeUserRoles(userId: string, roleIds: string[], options?: ServiceCallOptions): Promise<{ roleIds: string[] }>;
+
   /** Closes what the service opened (database pool; the Temporal connection when it made it). */
   close(): Promise<void>;
 }
@@ -191,6 +201,8 @@ function serviceMethods(ctx: UsermodClient, store: Store, close: () => Promise<v
     retrieveInvite: (id, config) => store.retrieveInvite(id, { withDeleted: config?.withDeleted }),
     listInvites: (filters, config) => store.listInvites(filters, config),
     listAndCountInvites: (filters, config) => store.listAndCountInvites(filters, config),
+    assignUserRoles: (userId, roleIds, options) => assignUserRolesFlow(ctx, { userId, roleIds }, runOptions(options)),
+    removeUserRoles: (userId, roleIds, options) => removeUserRolesFlow(ctx, { userId, roleIds }, runOptions(options)),
     close,
   };
 }

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 const APP = `
-import { createUsermodService, migrateDatabase, UsermodError, type InviteWithToken, type UsermodService } from 'usermod';
+import { createUsermodService, migrateDatabase, SUPER_ADMIN_ROLE_ID, UsermodError, type InviteWithToken, type UsermodService } from 'usermod';
 import { createUsermodWorker } from 'usermod/worker';
 import { usermodAdminPlugin } from 'usermod/fastify';
 import Fastify from 'fastify';
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   const invite: InviteWithToken = await service.createInvites({ email: process.env.INVITE_EMAIL! });
   const [invites, count] = await service.listAndCountInvites({ id: invite.id });
   const refused = await service.createInvites({ email: 'not-an-email' }).catch((e: unknown) => e);
+  // The application's admin is a usermod user with usermod's roles (RBAC applies behind its own auth hook).
+  const appAdmin = await service.createUsers({ email: 'admin-' + process.env.INVITE_EMAIL });
+  await service.assignUserRoles(appAdmin.id, [SUPER_ADMIN_ROLE_ID]);
   // The admin API in the application's own server, under its prefix, with its own authentication.
   const app = Fastify();
   await app.register(usermodAdminPlugin, {
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     service,
     authenticate: async (req) =>
       req.headers['x-app-user'] === 'admin'
-        ? { actor_id: 'user_app_admin', actor_type: 'user', auth_identity_id: 'authid_app', app_metadata: {} }
+        ? { actor_id: appAdmin.id, actor_type: 'user', auth_identity_id: 'authid_app', app_metadata: {} }
         : undefined,
   });
   const viaApi = await app.inject({ method: 'POST', url: '/usermod/admin/invites', headers: { 'x-app-user': 'admin' }, payload: { email: 'api-' + process.env.INVITE_EMAIL } });

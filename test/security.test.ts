@@ -186,15 +186,11 @@ describe('issue 11.6: honest answers during outages', () => {
   test('a key whose flow was undone for an infrastructure reason runs again; a completed one keeps its result; a refusal stays a refusal', async () => {
     const k = key('infra');
     const e = uniqueEmail('infra');
-    const broken = await h.startWorker({
-      createInvites: async () => {
-        throw ApplicationFailure.create({
-          type: 'database_gone',
-          message: 'the database went away',
-          nonRetryable: true,
-        });
-      },
-    });
+    const gone = async () => {
+      throw ApplicationFailure.create({ type: 'database_gone', message: 'the database went away', nonRetryable: true });
+    };
+    // The invites' step (with its events, in one transaction: the outbox) fails for an infrastructure reason.
+    const broken = await h.startWorker({ createInvites: gone, createInvitesWithEvents: gone });
     const failed = await api.call('POST', '/admin/invites', {
       token: admins[0].token,
       body: { email: e },

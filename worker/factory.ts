@@ -81,8 +81,11 @@ export async function createUsermodWorker(options: CreateUsermodWorkerOptions = 
   const jwtSecret = options.jwtSecret ?? config.jwtSecret;
   const webhooks = { ...config.webhooks, ...options.webhooks };
   const subscribers = eventSubscribers();
+  const store = createStore(prisma);
+  // RBAC: declared policies and the Super Admin role (*:*) exist after every start, as with usermod's own worker.
+  await store.syncRbac();
   const activities = createActivities({
-    store: createStore(prisma),
+    store,
     seal: opener(parseSealPrivateKeys(sealKeys)),
     inviteTokens: { secret: jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
     delivery: {

@@ -12,8 +12,10 @@ import type { DeliverWebhookInput, PublishEventsInput, PublishEventsResult } fro
 
 // The relay's reads and writes: a failure (a subscriber that keeps failing, a database away) fails the
 // run, visible in the Temporal UI; the schedule's next run starts again from the oldest unpublished event.
+// One batch takes well under a second; an attempt lost with a stopping worker is retried after 20 s, not
+// after a minute during which the schedule skips every run (overlap SKIP) and nothing is published.
 const relay = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '20 seconds',
   scheduleToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

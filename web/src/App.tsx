@@ -97,6 +97,9 @@ function Console({ loc }: { loc: Location }) {
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
+      // The console's first requests run together: only the first 401 leads to the login page (a second
+      // would make the login page itself the place to come back to).
+      if (window.location.pathname.replace(/^\/app/, '') === '/login') return;
       setFlash('Your session has ended. Sign in again.');
       navigate(loginPath(), { replace: true });
     });
