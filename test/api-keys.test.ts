@@ -2,50 +2,23 @@
 // sent as HTTP Basic, acting with their own roles (never beyond their creator's), revoked with grace,
 // deleted only once revoked; no secret in the database or in Temporal history.
 import { buildCodecServer } from '../codec/server';
-import { createUserAccount, type UsermodClient } from '../client';
 import { SUPER_ADMIN_ROLE_ID } from '../domain';
-import { grantRoles, openHarness, testCodecKeys, uniqueEmail, type Harness } from './harness';
-import { startTestApi, type TestApi } from './http';
+import { testCodecKeys, uniqueEmail, type Harness } from './harness';
+import type { TestApi } from './http';
+import { rbacStack, type Person, type RbacStack } from './rbac-stack';
 
-let h: Harness;
-let worker: { ctx: UsermodClient; stop(): Promise<void> };
-let api: TestApi;
 const PASSWORD = 'api keys password 1';
-let root: { id: string; token: string };
+const stack = rbacStack(PASSWORD);
+const { person, roleWith } = stack;
+let h: Harness;
+let worker: RbacStack['worker'];
+let api: TestApi;
+let root: Person;
+beforeAll(() => ({ h, worker, api, root } = stack));
 
 const basic = (secret: string) => ({ authorization: `Basic ${secret}` });
 const basicStandard = (secret: string) => ({
   authorization: `Basic ${Buffer.from(`${secret}:`).toString('base64')}`,
-});
-
-async function person(tag: string, roleIds: string[] = []) {
-  const email = uniqueEmail(tag);
-  const { user } = await createUserAccount(worker.ctx, { email, password: PASSWORD });
-  if (roleIds.length) await grantRoles(h, user.id, roleIds);
-  const token = (await api.call('POST', '/auth/user/emailpass', { body: { email, password: PASSWORD } })).body.token;
-  return { id: user.id, email, token: token as string };
-}
-
-async function roleWith(name: string, ...keys: string[]): Promise<string> {
-  const policies = await h.prisma.rbacPolicy.findMany({ where: { key: { in: keys } } });
-  const res = await api.call('POST', '/admin/rbac/roles', {
-    token: root.token,
-    body: { name: `${name}-${Math.random().toString(36).slice(2, 8)}`, policy_ids: policies.map((p) => p.id) },
-  });
-  expect(res.status).toBe(200);
-  return res.body.role.id as string;
-}
-
-beforeAll(async () => {
-  h = await openHarness();
-  worker = await h.startWorker();
-  api = await startTestApi(h, worker.ctx);
-  root = await person('root', [SUPER_ADMIN_ROLE_ID]);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await h.close();
 });
 
 test('a key with user:read lists users and cannot create invites; Basic in both forms; Bearer gets a hint', async () => {

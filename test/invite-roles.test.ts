@@ -1,45 +1,17 @@
 // Issue 12: invites that carry roles (applied on accept, never beyond the inviter's own policies),
 // invited_by, per-invite expiry and the batch route, over real HTTP on the real stack.
-import { createUserAccount, type UsermodClient } from '../client';
 import { SUPER_ADMIN_ROLE_ID } from '../domain';
-import { grantRoles, openHarness, uniqueEmail, type Harness } from './harness';
-import { startTestApi, type TestApi } from './http';
+import { uniqueEmail, type Harness } from './harness';
+import type { TestApi } from './http';
+import { rbacStack, type Person } from './rbac-stack';
 
-let h: Harness;
-let worker: { ctx: UsermodClient; stop(): Promise<void> };
-let api: TestApi;
 const PASSWORD = 'invite roles password 1';
-let root: { id: string; token: string };
-
-async function person(tag: string, roleIds: string[] = []) {
-  const email = uniqueEmail(tag);
-  const { user } = await createUserAccount(worker.ctx, { email, password: PASSWORD });
-  if (roleIds.length) await grantRoles(h, user.id, roleIds);
-  const token = (await api.call('POST', '/auth/user/emailpass', { body: { email, password: PASSWORD } })).body.token;
-  return { id: user.id, email, token: token as string };
-}
-
-async function roleWith(name: string, ...keys: string[]): Promise<string> {
-  const policies = await h.prisma.rbacPolicy.findMany({ where: { key: { in: keys } } });
-  const res = await api.call('POST', '/admin/rbac/roles', {
-    token: root.token,
-    body: { name: `${name}-${Math.random().toString(36).slice(2, 8)}`, policy_ids: policies.map((p) => p.id) },
-  });
-  expect(res.status).toBe(200);
-  return res.body.role.id as string;
-}
-
-beforeAll(async () => {
-  h = await openHarness();
-  worker = await h.startWorker();
-  api = await startTestApi(h, worker.ctx);
-  root = await person('root', [SUPER_ADMIN_ROLE_ID]);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await h.close();
-});
+const stack = rbacStack(PASSWORD);
+const { person, roleWith } = stack;
+let h: Harness;
+let api: TestApi;
+let root: Person;
+beforeAll(() => ({ h, api, root } = stack));
 
 test('an invite with roles shows them and its inviter; the accepted user holds exactly those roles', async () => {
   const support = await roleWith('Support', 'invite:*', 'user:read');

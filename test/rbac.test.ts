@@ -1,54 +1,19 @@
 // Issue 12: roles and permissions over real HTTP on the real stack: live enforcement, Medusa's 403s,
 // wildcards, no privilege escalation, the last Super Admin, and the RBAC admin routes.
-import { assignUserRoles, createUserAccount, type UsermodClient } from '../client';
+import { assignUserRoles } from '../client';
 import { SUPER_ADMIN_POLICY_ID, SUPER_ADMIN_ROLE_ID } from '../domain';
-import { grantRoles, openHarness, uniqueEmail, type Harness } from './harness';
-import { startTestApi, type TestApi } from './http';
+import { grantRoles, uniqueEmail, type Harness } from './harness';
+import type { TestApi } from './http';
+import { rbacStack, type Person, type RbacStack } from './rbac-stack';
 
-let h: Harness;
-let worker: { ctx: UsermodClient; stop(): Promise<void> };
-let api: TestApi;
 const PASSWORD = 'rbac suite password 1';
-let root: { id: string; token: string };
-
-const login = async (email: string) =>
-  (await api.call('POST', '/auth/user/emailpass', { body: { email, password: PASSWORD } })).body.token as string;
-
-/** A new user with these roles (granted by the store directly, as test setup), logged in. */
-async function person(tag: string, roleIds: string[] = []): Promise<{ id: string; email: string; token: string }> {
-  const email = uniqueEmail(tag);
-  const { user } = await createUserAccount(worker.ctx, { email, password: PASSWORD });
-  if (roleIds.length) await grantRoles(h, user.id, roleIds);
-  return { id: user.id, email, token: await login(email) };
-}
-
-const policyIds = async (...keys: string[]) => {
-  const rows = await h.prisma.rbacPolicy.findMany({ where: { key: { in: keys } } });
-  expect(rows.map((r) => r.key).sort()).toEqual([...keys].sort());
-  return rows.map((r) => r.id);
-};
-
-/** A role made through the API by the Super Admin. */
-async function roleWith(name: string, ...keys: string[]): Promise<string> {
-  const res = await api.call('POST', '/admin/rbac/roles', {
-    token: root.token,
-    body: { name: `${name}-${Math.random().toString(36).slice(2, 8)}`, policy_ids: await policyIds(...keys) },
-  });
-  expect(res.status).toBe(200);
-  return res.body.role.id as string;
-}
-
-beforeAll(async () => {
-  h = await openHarness();
-  worker = await h.startWorker();
-  api = await startTestApi(h, worker.ctx);
-  root = await person('root', [SUPER_ADMIN_ROLE_ID]);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await h.close();
-});
+const stack = rbacStack(PASSWORD);
+const { person, roleWith, policyIds } = stack;
+let h: Harness;
+let worker: RbacStack['worker'];
+let api: TestApi;
+let root: Person;
+beforeAll(() => ({ h, worker, api, root } = stack));
 
 describe('enforcement', () => {
   test('no roles: 403 Forbidden on admin routes; /admin/users/me and me/permissions ([]) still answer', async () => {
