@@ -58,7 +58,10 @@ const OUT = process.env.BENCH_OUT ?? join(projectRoot, 'bench-results.json');
 const PASSWORD = 'bench password 1 correct horse';
 
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-process.ts')], {
+  // BENCH_WORKER_NODE_FLAGS: node flags for the worker process alone; by default those of `npm run worker`
+  // (package.json), "" for none.
+  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(__dirname, 'worker-process.ts')], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

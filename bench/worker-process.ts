@@ -47,10 +47,38 @@ async function main() {
   });
   process.once('SIGTERM', () => worker.shutdown());
   const running = worker.run();
+  if (process.env.BENCH_MEMLOG) logMemory(Number(process.env.BENCH_MEMLOG));
   console.log('ready');
   await running;
   await connection.close();
   await prisma.$disconnect();
+}
+
+/**
+ * BENCH_MEMLOG=<ms>: where the worker's resident memory goes. Every <ms>, the main thread's V8 heap, the
+ * memory V8 knows outside it (external, of which ArrayBuffers) and the rest of the RSS (the workflow
+ * thread's isolate, the Rust core, code) are printed, with the peak of each so far.
+ */
+function logMemory(everyMs: number) {
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  const peak: Record<string, number> = {};
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const now = {
+      rss: mb(m.rss),
+      heapTotal: mb(m.heapTotal),
+      heapUsed: mb(m.heapUsed),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+      rest: mb(m.rss - m.heapTotal - m.external),
+    };
+    for (const [k, v] of Object.entries(now)) peak[k] = Math.max(peak[k] ?? 0, v);
+    const fmt = (o: Record<string, number>) =>
+      Object.entries(o)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+    console.log(`mem MB ${fmt(now)} | peak ${fmt(peak)}`);
+  }, everyMs).unref();
 }
 
 main().then(
