@@ -4,7 +4,7 @@ import { projectRoot } from '../config';
 import { lowPort } from './low-port';
 import { openHarness, testCodecKeys, testInviteTokens, testSealKeys, uniqueEmail, type Harness } from './harness';
 
-// examples/invite-server.ts run as an application would run it: its own process, configured through
+// examples/express-app.ts run as an application would run it: its own process, configured through
 // the environment, its handler calling createInvites; this file's worker serves the flows.
 let h: Harness;
 let child: ChildProcess;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const { ctx } = await h.startWorker();
   const port = await lowPort();
   base = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'invite-server.ts')], {
+  child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'express-app.ts')], {
     cwd: projectRoot,
     env: {
       ...process.env,
