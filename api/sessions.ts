@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import { passwordFingerprint, signSessionToken, verifySessionToken, type AuthContext } from '../auth';
 import { unauthorized, type Grantor } from '../domain';
-import { looksLikeApiKey, redactApiKey, verifyApiKey } from '../auth/api-key';
+import { looksLikeApiKey, redactApiKey, verifiedKeyCache, verifyApiKey } from '../auth/api-key';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -35,6 +35,7 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
  */
 export function sessions(store: Store, secret: string, expiresIn: string) {
   let lastPurge = 0;
+  const verified = verifiedKeyCache();
 
   async function sign(authIdentityId: string, userId: string | null, sessionId: string) {
     return signSessionToken({ authIdentityId, userId, sessionId }, secret, expiresIn);
@@ -95,8 +96,10 @@ export function sessions(store: Store, secret: string, expiresIn: string) {
      */
     async apiKey(secret: string): Promise<string | undefined> {
       if (!looksLikeApiKey(secret)) return undefined;
+      // The live keys with this redacted form, read on every request (revocation applies at once).
       for (const candidate of await store.apiKeyCandidates(redactApiKey(secret))) {
-        if (await verifyApiKey(candidate.token_hash, secret)) {
+        if (verified.has(secret, candidate) || (await verifyApiKey(candidate.token_hash, secret))) {
+          verified.add(secret, candidate);
           await store.touchApiKey(candidate.id);
           return candidate.id;
         }

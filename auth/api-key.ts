@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as ScryptModule from 'scrypt-kdf';
 
 // scrypt-kdf 4 exports one default object at run time, while its typings declare named functions.
@@ -42,4 +42,25 @@ export function basicApiKey(header: string | undefined): string | undefined {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const user = decoded.endsWith(':') ? decoded.slice(0, -1) : decoded;
   return user.startsWith('sk_') ? user : undefined;
+}
+
+/**
+ * Keys this process has verified, so a script's every request does not cost one scrypt (~100 ms of CPU,
+ * which would also make API-key requests a cheap way to load the API). Keyed by the SHA-256 of the
+ * secret (a 256-bit random secret: a fast digest of it reveals nothing) and tied to the stored hash: the
+ * caller still reads the key's row on every request, so a revoked or deleted key stops at once.
+ */
+export function verifiedKeyCache(ttlMs = 5 * 60_000, max = 1000) {
+  const entries = new Map<string, { id: string; hash: string; until: number }>();
+  const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');
+  return {
+    has(secret: string, candidate: { id: string; token_hash: string }): boolean {
+      const e = entries.get(digest(secret));
+      return !!e && e.id === candidate.id && e.hash === candidate.token_hash && e.until > Date.now();
+    },
+    add(secret: string, candidate: { id: string; token_hash: string }): void {
+      if (entries.size >= max) entries.delete(entries.keys().next().value!);
+      entries.set(digest(secret), { id: candidate.id, hash: candidate.token_hash, until: Date.now() + ttlMs });
+    },
+  };
 }

@@ -164,9 +164,16 @@ export function apiKeyStore(prisma: PrismaClient) {
       });
     },
 
-    /** Records a key's use (not a flow: bookkeeping, as a session's expiry is). */
+    /**
+     * Records a key's use (not a flow: bookkeeping, as a session's expiry is), to the minute: a script's
+     * every request would otherwise write the row.
+     */
     async touchApiKey(id: string): Promise<void> {
-      await prisma.apiKey.updateMany({ where: { id }, data: { last_used_at: new Date() } });
+      const now = new Date();
+      await prisma.apiKey.updateMany({
+        where: { id, OR: [{ last_used_at: null }, { last_used_at: { lt: new Date(now.getTime() - 60_000) } }] },
+        data: { last_used_at: now },
+      });
     },
   };
   return store;

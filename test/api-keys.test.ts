@@ -132,6 +132,8 @@ test('revoke with grace, then refused; delete only after revoke; events recorded
 
   const other = (await api.call('POST', '/admin/api-keys', { token: root.token, body: { title: 'o', roles: [role] } }))
     .body.api_key;
+  // Used first: the API has verified it (and remembers that); the revocation must still apply at once.
+  expect((await api.call('GET', '/admin/users', { headers: basic(other.token) })).status).toBe(200);
   expect((await api.call('POST', `/admin/api-keys/${other.id}/revoke`, { token: root.token, body: {} })).status).toBe(
     200,
   );
