@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { decryptWebhookSecret, signWebhook } from '../auth/webhook-secret';
 import { publicPayload, type EventName, type PublishedEvent } from '../domain';
 import type { Store } from '../store';
+import { postToWebhook, RefusedDestination } from './webhook-egress';
 
 /** An in-process subscriber: runs inside the relay's `publishEvent` activity, so it is retried on failure. */
 export type EventHandler = (event: PublishedEvent) => Promise<void> | void;
@@ -25,6 +26,8 @@ export interface WebhookSettings {
   subscribers?: EventSubscribers;
   /** One attempt's HTTP timeout. */
   timeoutSeconds?: number;
+  /** Deliver to loopback and private addresses too (WEBHOOK_ALLOW_PRIVATE_URLS; activities/webhook-egress.ts). */
+  allowPrivateUrls?: boolean;
 }
 
 /** Body of a webhook: the Standard Webhooks shape (type, timestamp, data); data holds ids only. */
@@ -82,19 +85,22 @@ export function webhookActivities(store: Store, settings: WebhookSettings = {}) 
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const res = await fetch(webhook.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'usermod-webhooks', ...headers },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout((settings.timeoutSeconds ?? 15) * 1000),
-        });
+        const res = await postToWebhook(
+          webhook.url,
+          {
+            headers: { 'content-type': 'application/json', 'user-agent': 'usermod-webhooks', ...headers },
+            body,
+            timeoutMs: (settings.timeoutSeconds ?? 15) * 1000,
+          },
+          settings.allowPrivateUrls,
+        );
         status = res.status;
         await res.body?.cancel();
         if (status < 200 || status >= 300) error = `the receiver answered ${status}`;
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause;
-        error = `no answer from the receiver (${cause?.code ?? (err as Error).name})`;
+        const refused = [err, cause].find((e) => e instanceof RefusedDestination);
+        error = refused ? refused.message : `no answer from the receiver (${cause?.code ?? (err as Error).name})`;
       }
       await store.recordWebhookAttempt(deliveryId, attempt, status, error);
       if (error)

@@ -105,6 +105,8 @@ export interface Config {
     maxRetryIntervalSeconds: number;
     /** One attempt's HTTP timeout (WEBHOOK_TIMEOUT). */
     timeoutSeconds: number;
+    /** Deliver to loopback and private network addresses too (WEBHOOK_ALLOW_PRIVATE_URLS; default: public only). */
+    allowPrivateUrls: boolean;
   };
 }
 
@@ -307,6 +309,7 @@ export function loadConfig(): Config {
       retryWindowSeconds: positive('WEBHOOK_RETRY_WINDOW', 24 * 3600),
       maxRetryIntervalSeconds: positive('WEBHOOK_RETRY_MAX_INTERVAL', 600),
       timeoutSeconds: positive('WEBHOOK_TIMEOUT', 15),
+      allowPrivateUrls: bool('WEBHOOK_ALLOW_PRIVATE_URLS', false),
     },
   };
 }

@@ -65,7 +65,9 @@ async function startWorker() {
     connection: native,
     namespace: 'default',
     taskQueue: ctx.taskQueue,
-    activities: createActivities(testDeps(h.store, { webhooks: { key: webhookKey, timeoutSeconds: 5, subscribers } })),
+    activities: createActivities(
+      testDeps(h.store, { webhooks: { key: webhookKey, timeoutSeconds: 5, subscribers, allowPrivateUrls: true } }),
+    ),
     workflowBundle: { code: readFileSync(process.env.USERMOD_TEST_BUNDLE!, 'utf8') },
     dataConverter: testDataConverter,
   });

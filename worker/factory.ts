@@ -98,7 +98,12 @@ export async function createUsermodWorker(options: CreateUsermodWorkerOptions = 
       resetUrl: config.invites.resetUrl,
     },
     temporal: client,
-    webhooks: { key: options.webhookKey ?? webhooks.key, timeoutSeconds: webhooks.timeoutSeconds, subscribers },
+    webhooks: {
+      key: options.webhookKey ?? webhooks.key,
+      timeoutSeconds: webhooks.timeoutSeconds,
+      allowPrivateUrls: webhooks.allowPrivateUrls,
+      subscribers,
+    },
   });
   await ensureSearchAttributes(client, namespace);
   if (options.schedules ?? true) {

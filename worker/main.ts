@@ -63,7 +63,11 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
           resetUrl: config.invites.resetUrl,
         },
         temporal: client,
-        webhooks: { key: config.webhooks.key, timeoutSeconds: config.webhooks.timeoutSeconds },
+        webhooks: {
+          key: config.webhooks.key,
+          timeoutSeconds: config.webhooks.timeoutSeconds,
+          allowPrivateUrls: config.webhooks.allowPrivateUrls,
+        },
       }),
       workflowBundle: await bundleWorkflows(config.flows),
       dataConverter,
