@@ -4,6 +4,7 @@ import type { Store } from '../store';
 import { newId } from '../store/ids';
 import { deliveryActivities, type DeliverySettings } from './delivery';
 import { classifiedFailures } from './failures';
+import { withinBudget } from './budget';
 import { reconcileActivities } from './reconcile';
 import { inviteActivities, type InviteTokenSettings } from './invites';
 import { sealedActivities } from './sealed';
@@ -107,9 +108,10 @@ export function createActivities(deps: ActivityDeps) {
   };
   return Object.fromEntries(
     // Business and data errors fail at once, transient ones are retried; messages stay one clean line.
+    // A local step keeps its overall budget itself (activities/budget.ts).
     Object.entries(all).map(([name, fn]) => [
       name,
-      classifiedFailures(name, fn as (...a: never[]) => Promise<unknown>),
+      withinBudget(classifiedFailures(name, fn as (...a: never[]) => Promise<unknown>)),
     ]),
   ) as typeof all;
 }

@@ -46,7 +46,9 @@ export async function shapeOf(client: Client, workflowId: string) {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const count = (t: temporal.api.enums.v1.EventType) => (history.events ?? []).filter((e) => e.eventType === t).length;
   return {
-    local: count(temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED),
+    // Local activities only: a `patched()` marker is no activity.
+    local: (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      .length,
     activities: count(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
   };
 }

@@ -23,6 +23,7 @@ import { hashPassword } from '../auth/password';
 import { inviteTokenHash } from '../auth';
 import {
   acceptInvite,
+  assignUserRoles,
   createInvites,
   createUserAccount,
   createUsers,
@@ -38,6 +39,7 @@ import { migrate } from '../devstack/migrate';
 import { ensureTemporalCli } from '../devstack/temporal-cli';
 import { startDevServer } from '../devstack/temporal-server';
 import { freePort } from '../devstack/free-port';
+import { SUPER_ADMIN_ROLE_ID } from '../domain';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { newId } from '../store/ids';
@@ -148,7 +150,9 @@ async function main() {
   const apiBase = await api.listen({ host: '127.0.0.1', port: await freePort() });
   const plainBase = await plain.listen({ host: '127.0.0.1', port: await freePort() });
   const adminEmail = email('admin');
-  await createUserAccount(ctx, { email: adminEmail, password: PASSWORD });
+  const { user: admin } = await createUserAccount(ctx, { email: adminEmail, password: PASSWORD });
+  // The admin routes need a role that grants invites (RBAC): the Super Admin role, through its flow.
+  await assignUserRoles(ctx, { userId: admin.id, roleIds: [SUPER_ADMIN_ROLE_ID] });
   const login = await fetch(`${apiBase}/auth/user/emailpass`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

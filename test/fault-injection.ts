@@ -20,7 +20,12 @@ export interface FlowScenario {
 export interface ScheduledActivity {
   activityId: string;
   activityType: string;
+  /** A local activity: run inside a workflow task, recorded as a marker when that task completes. */
+  local: boolean;
 }
+
+/** The SDK's marker for a finished local activity; its `data` detail (plain JSON) names the activity. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** A client that remembers the workflows it starts (a client interceptor, the SDK's own hook). */
 export function recordingClient(client: Client, dataConverter: ClientOptions['dataConverter']) {
@@ -40,12 +45,17 @@ export function recordingClient(client: Client, dataConverter: ClientOptions['da
   return { client: recording, started };
 }
 
-/** The (non-local) activities a finished run scheduled, in order. */
+/** The activities a finished run scheduled, local ones included (from their markers), in order. */
 export async function scheduledActivities(client: Client, workflowId: string): Promise<ScheduledActivity[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((e) => {
+  return (history.events ?? []).flatMap((e): ScheduledActivity[] => {
     const a = e.activityTaskScheduledEventAttributes;
-    return a ? [{ activityId: a.activityId!, activityType: a.activityType!.name! }] : [];
+    if (a) return [{ activityId: a.activityId!, activityType: a.activityType!.name!, local: false }];
+    const m = e.markerRecordedEventAttributes;
+    const data = m?.markerName === LOCAL_ACTIVITY_MARKER ? m.details?.data?.payloads?.[0]?.data : undefined;
+    if (!data) return [];
+    const marker = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_id: string; activity_type: string };
+    return [{ activityId: marker.activity_id, activityType: marker.activity_type, local: true }];
   });
 }
 
@@ -63,7 +73,7 @@ export function failAfter(real: Activities, workflowType: string, target: Schedu
         const out = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         const info = Context.current().info;
         if (
-          !info.isLocal &&
+          info.isLocal === target.local &&
           info.workflowType === workflowType &&
           info.activityId === target.activityId &&
           info.activityType === target.activityType

@@ -12,7 +12,7 @@ import { createActivities, type Activities } from '../activities';
 import { failureConverterPath } from '../codec/aes-gcm-codec';
 import { flowId, SAGA_FLOWS, SCHEDULED_FLOWS, workflowType, type FlowName } from '../domain';
 import { metricSinks } from '../metrics';
-import { AFTER_SAGA } from '../workflows/activity-options';
+import { AFTER_SAGA, PURE_LOCAL } from '../workflows/activity-options';
 import { workflowInterceptorModules, workflowsPath } from '../worker/worker';
 import { failAfter, recordingClient, scheduledActivities, type FlowScenario } from './fault-injection';
 import { openHarness, testDataConverter, testDeps, type Harness } from './harness';
@@ -72,8 +72,9 @@ if (process.env.RECORD_HISTORIES === '1') {
 
     const success = await runOnce();
     await save(flow, 'success', success);
+    // The saga's steps, local ones included; not the pure local computations (ids, claims) before them.
     const steps = (await scheduledActivities(h.client, success)).filter(
-      (a) => !(AFTER_SAGA as readonly string[]).includes(a.activityType),
+      (a) => ![...AFTER_SAGA, ...PURE_LOCAL].includes(a.activityType as never),
     );
     // Refusal: the first step says no (a business error, as the store's own refusals do).
     const first = steps[0].activityType as keyof Activities;
@@ -144,7 +145,8 @@ if (process.env.RECORD_HISTORIES === '1') {
               loader: require.resolve('./support/mutate-workflow-loader.js'),
               options: {
                 find: "const users = await saga.step('create users'",
-                insert: 'await activities.usersForUpdate([]);',
+                // A local activity, as the step it lands before is one (workflows/create-users.ts).
+                insert: "await local.newIds('user', 0);",
               },
             },
           ],
@@ -162,7 +164,7 @@ if (process.env.RECORD_HISTORIES === '1') {
       ).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DeterminismViolationError);
       // The replay saw the new step where history has the old one.
-      expect((err as Error).message).toMatch(/usersForUpdate/);
+      expect((err as Error).message).toMatch(/newIds/);
     }
   });
 }

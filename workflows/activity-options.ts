@@ -52,6 +52,9 @@ export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>({
   },
 });
 
+/** The pure local computations below: they write nothing, so they are no saga step. */
+export const PURE_LOCAL = ['newIds', 'newInviteClaims', 'renewInviteClaims'] as const;
+
 // Pure, local computations whose result must be fixed in history (ids, token claims); they write nothing.
 export const local = proxyLocalActivities<Pick<Activities, 'newIds' | 'newInviteClaims' | 'renewInviteClaims'>>({
   startToCloseTimeout: '10 seconds',
@@ -63,3 +66,28 @@ export const bulkDelivery = proxyActivities<Pick<Activities, 'deliverInvites'>>(
   ...untilDone,
   startToCloseTimeout: '10 minutes',
 });
+
+// The same steps as local activities, run inside the workflow task that reaches them (no round trip to
+// the server per step). Only for steps whose inputs are fixed before that task (workflow-made ids, or
+// a result recorded in an earlier task): a task lost with its worker runs its local activities again.
+/** Forward steps as local activities: the budget and retries of `activities`. */
+export const localSteps = proxyLocalActivities<Pick<Activities, 'createUsersWithEvents'>>({
+  startToCloseTimeout: `${attemptSeconds} seconds`,
+  scheduleToCloseTimeout: `${POLICY.forwardBudgetSeconds} seconds`,
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
+/** Sending an invite as a local activity: the retries of `delivery`. */
+export const localDelivery = proxyLocalActivities<Pick<Activities, 'sendInvite'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['delivery_permanent'],
+  },
+});
+
+/** The bookkeeping after the commit point as local activities: retried until done, like `afterCommit`. */
+export const localAfterCommit = proxyLocalActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);

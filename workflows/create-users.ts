@@ -1,13 +1,17 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { USER_IDS, type CreateUsersInput, type UserDTO } from '../domain';
-import { activities, compensations, local } from './activity-options';
+import { activities, compensations, local, localSteps } from './activity-options';
+import { workflowIds } from './ids';
 import { event, runSaga } from './saga';
 
 export async function createUsersWorkflow(input: CreateUsersInput): Promise<UserDTO[]> {
   return runSaga(async (saga) => {
-    // Ids are fixed in history before anything is written: a retried create finds its own rows,
-    // and the compensation deletes exactly these users, never someone else's.
-    const ids = await local.newIds('user', input.users.length);
+    // Ids are fixed before anything is written: a retried create finds its own rows, and the
+    // compensation deletes exactly these users, never someone else's. Runs from before the patch made
+    // them in a local activity and created in an activity (two workflow tasks); now the ids are made in
+    // workflow code (workflows/ids.ts) and the whole flow is one workflow task.
+    const oneTask = patched('create-users-in-one-task');
+    const ids = oneTask ? workflowIds('user', input.users.length) : await local.newIds('user', input.users.length);
     upsertSearchAttributes([{ key: USER_IDS, value: ids }]);
 
     // Creates the users, and their events in the same transaction (the outbox: no separate step).
@@ -18,7 +22,7 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
         await compensations.deleteEvents(events.map((e) => e.id));
       },
       run: () =>
-        activities.createUsersWithEvents(
+        (oneTask ? localSteps : activities).createUsersWithEvents(
           input.users.map((u, i) => ({ ...u, id: ids[i] })),
           events,
         ),
