@@ -110,7 +110,7 @@ export async function openWebStack(): Promise<WebStack> {
     },
   );
   await app.listen({ host: '127.0.0.1', port });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
 
   const newUser = async (tag: string, names: { first_name?: string; last_name?: string } = {}): Promise<Account> => {
@@ -204,4 +204,19 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Chromium has been seen (once, in CI on a loaded 2-core machine) to exit while starting, which fails
+ * launch with "Target page, context or browser has been closed" before any page exists. One more start,
+ * said in the output, so a browser that crashed at launch is not taken for a failure of the web app.
+ */
+async function launchChromium(): Promise<Browser> {
+  const launch = () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  try {
+    return await launch();
+  } catch (err) {
+    console.error(`Chromium did not start (${(err as Error).message.split('\n')[0]}); starting it again`);
+    return launch();
+  }
 }
