@@ -1,8 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
-import { fileTransport, smtpTransport, type MailTransport } from '../activities/mail-transport';
-import { opener, parseSealPrivateKeys } from '../auth/seal';
+import type { MailTransport } from '../activities/mail-transport';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
 import { appDatabaseUrl, ConfigError, loadConfig, type Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
@@ -13,6 +12,7 @@ import { ensureSearchAttributes } from './search-attributes';
 import { ensureWebhookRelaySchedule } from './webhook-relay-schedule';
 import { eventSubscribers, type EventHandler } from '../activities/webhooks';
 import type { EventName } from '../domain';
+import { workerActivityDeps } from './activity-deps';
 import { bundleWorkflows, createWorker } from './worker';
 
 export interface CreateUsermodWorkerOptions {
@@ -78,33 +78,25 @@ export async function createUsermodWorker(options: CreateUsermodWorkerOptions = 
   // The schedules and the reconciler use a client of the worker's own.
   const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
-  const jwtSecret = options.jwtSecret ?? config.jwtSecret;
   const webhooks = { ...config.webhooks, ...options.webhooks };
   const subscribers = eventSubscribers();
   const store = createStore(prisma);
   // RBAC: declared policies and the Super Admin role (*:*) exist after every start, as with usermod's own worker.
   await store.syncRbac();
-  const activities = createActivities({
-    store,
-    seal: opener(parseSealPrivateKeys(sealKeys)),
-    inviteTokens: { secret: jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
-    delivery: {
-      transport:
-        options.mailTransport ??
-        (config.mail.transport === 'smtp'
-          ? smtpTransport(config.mail.smtpUrl!, config.mail.from)
-          : fileTransport(config.mail.outboxFile)),
-      acceptUrl: config.invites.acceptUrl,
-      resetUrl: config.invites.resetUrl,
-    },
-    temporal: client,
-    webhooks: {
-      key: options.webhookKey ?? webhooks.key,
-      timeoutSeconds: webhooks.timeoutSeconds,
-      allowPrivateUrls: webhooks.allowPrivateUrls,
-      subscribers,
-    },
-  });
+  const activities = createActivities(
+    workerActivityDeps(
+      { ...config, webhooks },
+      {
+        store,
+        temporal: client,
+        sealKeys,
+        jwtSecret: options.jwtSecret,
+        transport: options.mailTransport,
+        webhookKey: options.webhookKey,
+        subscribers,
+      },
+    ),
+  );
   await ensureSearchAttributes(client, namespace);
   if (options.schedules ?? true) {
     await ensureInviteExpirySchedule(client, { taskQueue, ...config.expiry });

@@ -2,10 +2,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { opener, parseSealPrivateKeys } from '../auth/seal';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { loadConfig, type Config } from '../config';
 import { parseCodecKeys, usermodDataConverter } from '../codec/aes-gcm-codec';
-import { fileTransport, smtpTransport, type MailTransport } from '../activities/mail-transport';
 import { logger } from '../infra/logger';
 import { failStartup, standaloneTargets } from '../infra/standalone';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
@@ -18,23 +16,8 @@ import { installRuntime } from '../infra/runtime';
 import { serveMetrics, watchCompensations } from '../metrics';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
+import { workerActivityDeps } from './activity-deps';
 import { bundleWorkflows, createWorker } from './worker';
-
-export function mailTransport(config: Config): MailTransport {
-  return config.mail.transport === 'smtp'
-    ? smtpTransport(config.mail.smtpUrl!, config.mail.from)
-    : fileTransport(config.mail.outboxFile);
-}
-
-/** The private seal keys open the hashes flows carry; a worker cannot run without them. */
-function workerOpener(config: Config) {
-  if (!config.sealKeys) {
-    throw new ConfigError(
-      'USERMOD_SEAL_KEYS is not set: workers open the sealed password and token hashes in workflow payloads with it',
-    );
-  }
-  return opener(parseSealPrivateKeys(config.sealKeys));
-}
 
 export async function runWorker(opts: { databaseUrl: string; temporalAddress: string; signal?: AbortSignal }) {
   const config = loadConfig();
@@ -53,22 +36,7 @@ export async function runWorker(opts: { databaseUrl: string; temporalAddress: st
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({
-        store,
-        seal: workerOpener(config),
-        inviteTokens: { secret: config.jwtSecret, validDurationSeconds: config.invites.validDurationSeconds },
-        delivery: {
-          transport: mailTransport(config),
-          acceptUrl: config.invites.acceptUrl,
-          resetUrl: config.invites.resetUrl,
-        },
-        temporal: client,
-        webhooks: {
-          key: config.webhooks.key,
-          timeoutSeconds: config.webhooks.timeoutSeconds,
-          allowPrivateUrls: config.webhooks.allowPrivateUrls,
-        },
-      }),
+      activities: createActivities(workerActivityDeps(config, { store, temporal: client })),
       workflowBundle: await bundleWorkflows(config.flows),
       dataConverter,
     });
