@@ -111,7 +111,8 @@ test('expires_in per invite, bounded; the batch answers per item', async () => {
     ).toBe(400);
 
   const inviter = await person('batcher', [await roleWith('batcher', 'invite:create')]);
-  const [a, b] = [uniqueEmail('b1'), uniqueEmail('b2')];
+  const [a, b, e] = [uniqueEmail('b1'), uniqueEmail('b2'), uniqueEmail('b5')];
+  expect((await api.call('POST', '/admin/invites', { token: root.token, body: { email: e } })).status).toBe(200);
   const batch = await api.call('POST', '/admin/invites/batch', {
     token: inviter.token,
     body: { invites: [{ email: a }, { email: b, roles: [SUPER_ADMIN_ROLE_ID] }, { email: a }] },
@@ -119,6 +120,22 @@ test('expires_in per invite, bounded; the batch answers per item', async () => {
   expect(batch.status).toBe(200);
   expect(batch.body.invites).toHaveLength(3);
   expect(batch.body.invites.filter((i: any) => i.invite).map((i: any) => i.email)).toEqual([a]);
+  expect(batch.body.invites[2]).toEqual({
+    email: a,
+    error: { type: 'invalid_data', message: `Invite with email: ${a}, is listed twice in the batch.` },
+  });
+  // One flow, compensated as a whole: an e-mail already invited refuses the flow, and nothing of it is kept.
+  const f = uniqueEmail('b6');
+  const whole = await api.call('POST', '/admin/invites/batch', {
+    token: inviter.token,
+    body: { invites: [{ email: f }, { email: e }] },
+  });
+  const refused = { type: 'invalid_data', message: `Invite with email: ${e}, already exists.` };
+  expect(whole.body.invites).toEqual([
+    { email: f, error: refused },
+    { email: e, error: refused },
+  ]);
+  expect(await h.prisma.invite.count({ where: { email: f } })).toBe(0);
   expect(batch.body.invites[1]).toEqual({
     email: b,
     error: { type: 'forbidden', message: 'You do not have permission to assign these roles' },

@@ -118,10 +118,12 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return { invite: (await withRoles([created]))[0] };
   });
 
-  // Per item: each invite is its own createInvites flow (compensated on its own), so one refused
-  // invite (a duplicate, a role the caller cannot grant) never undoes the others.
+  // One flow for the batch, compensated as a whole. What the request alone shows is refused per item
+  // and starts nothing (a role the caller cannot grant, an e-mail listed twice), so a retry with the same
+  // Idempotency-Key sees the same batch; the other invites are made together by one createInvites flow,
+  // and if that flow refuses (an e-mail already invited), none of them is kept and each reports why.
   const batchSpec = {
-    summary: 'Invite up to 100 people; per-item results, each invite its own compensated flow',
+    summary: 'Invite up to 100 people in one compensated flow; per-item results',
     guard: 'registered' as const,
     policies: [policy('invite', 'create')],
     body: batchBody,
@@ -136,29 +138,42 @@ export function inviteRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }),
   };
   r.post('/admin/invites/batch', batchSpec, async ({ body, req }) => {
-    const options = runOptions(req);
-    // An Idempotency-Key covers each item on its own (scope + position), so a retried batch finds every result.
-    const itemOptions = (n: number, item: unknown) =>
-      options.idempotencyKey
-        ? { ...options, idempotencyScope: `${options.idempotencyScope}|item:${n}`, request: item }
-        : {};
-    const results = await Promise.all(
-      body.invites.map(async (item, n) => {
-        try {
-          if (item.roles?.length) await checkRoleGrant(ctx.store, req, item.roles);
-          const [created] = await createInvites(
-            ctx.usermod,
-            [{ ...item, invited_by: req.grantor!.id }],
-            itemOptions(n, item),
-          );
-          return { email: item.email, invite: (await withRoles([created]))[0] };
-        } catch (err) {
-          if (!(err instanceof UsermodError)) throw err;
-          return { email: item.email, error: { type: err.type, message: err.message } };
-        }
-      }),
-    );
-    return { invites: results };
+    const refusals = new Map<number, UsermodError>();
+    const taken = new Set<string>();
+    for (const [n, item] of body.invites.entries()) {
+      const email = item.email.toLowerCase();
+      try {
+        if (taken.has(email)) throw invalidData(`Invite with email: ${item.email}, is listed twice in the batch.`);
+        taken.add(email);
+        if (item.roles?.length) await checkRoleGrant(ctx.store, req, item.roles);
+      } catch (err) {
+        if (!(err instanceof UsermodError)) throw err;
+        refusals.set(n, err);
+      }
+    }
+    const accepted = body.invites.filter((_, n) => !refusals.has(n));
+    let created: Awaited<ReturnType<typeof withRoles>> = [];
+    let failure: UsermodError | undefined;
+    if (accepted.length) {
+      try {
+        const made = await createInvites(
+          ctx.usermod,
+          accepted.map((item) => ({ ...item, invited_by: req.grantor!.id })),
+          runOptions(req),
+        );
+        created = await withRoles(made);
+      } catch (err) {
+        if (!(err instanceof UsermodError)) throw err;
+        failure = err;
+      }
+    }
+    let next = 0;
+    const invites = body.invites.map((item, n) => {
+      const error = refusals.get(n) ?? failure;
+      if (error) return { email: item.email, error: { type: error.type, message: error.message } };
+      return { email: item.email, invite: created[next++] };
+    });
+    return { invites };
   });
 
   // Declared before /:id so that "accept" is never taken for an id.
