@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { signInviteToken, signResetToken } from '../auth';
 import { normalizeEmail, tokenLink, type InviteTokenClaims } from '../domain';
@@ -29,10 +30,11 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
 
   return {
     /**
-     * Sends the invite with its accept link (mail only). The token is re-signed here from its claims, so it never
-     * passes through Temporal. At-least-once: a retry after a lost acknowledgement may send twice.
+     * Sends the invite with its accept link, then marks it sent when the database answers: true when it
+     * did. The token is re-signed here from its claims, so it never passes through Temporal.
+     * At-least-once: a retry after a lost acknowledgement may send twice.
      */
-    async sendInvite(claims: InviteTokenClaims, to: string): Promise<void> {
+    async sendInvite(claims: InviteTokenClaims, to: string): Promise<boolean> {
       try {
         await delivery.transport.send(await inviteMessage(claims, to));
       } catch (err) {
@@ -41,8 +43,15 @@ export function deliveryActivities(store: Store, tokens: InviteTokenSettings, de
         }
         throw err;
       }
-      // Marked sent by the flow itself, after this (retried until done): a database outage now never
-      // sends the mail again.
+      // Marking it here spares the flow a step. A database fault must not fail this activity: its retry
+      // would send the mail again. The flow marks it itself then, retried until done.
+      try {
+        await store.setInviteDelivery(claims.inviteId, 'sent');
+        return true;
+      } catch (err) {
+        log.warn('invite sent, not yet marked sent: the flow marks it', { error: (err as Error).message });
+        return false;
+      }
     },
 
     /**

@@ -58,6 +58,8 @@ const BULK = (process.env.BENCH_BULK ?? '1000,10000').split(',').filter(Boolean)
 const BULK_TIMEOUT_S = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 300);
 const OUT = process.env.BENCH_OUT ?? join(projectRoot, 'bench-results.json');
 const PASSWORD = 'bench password 1 correct horse';
+// BENCH_DEV_SERVER_CONFIG: dynamic config for the dev server, `key=value` separated by spaces.
+const DEV_SERVER_CONFIG = (process.env.BENCH_DEV_SERVER_CONFIG ?? '').split(' ').filter(Boolean);
 
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
   // BENCH_WORKER_NODE_FLAGS: node flags for the worker process alone; by default those of `npm run worker`
@@ -79,7 +81,7 @@ async function main() {
   console.error(`load average at start: ${load.start}`);
   const cliPath = await ensureTemporalCli((l) => console.error(l));
   const [temporal, pg] = await Promise.all([
-    freePort().then((port) => startDevServer({ cliPath, port })),
+    freePort().then((port) => startDevServer({ cliPath, port, dynamicConfig: DEV_SERVER_CONFIG })),
     freePort().then(startEphemeralServer),
   ]);
   onFailure.push(
@@ -343,6 +345,7 @@ async function main() {
       'p50 ms': r.p50,
       'p99 ms': r.p99,
       ...Object.fromEntries(Object.entries(r.cpuPerOp).map(([k, v]) => [`cpu ${k}`, v])),
+      'cpu all': round(Object.values(r.cpuPerOp).reduce((a, b) => a + b, 0)),
       'worker RSS MB': r.workerRssMb,
       error: r.error ?? '',
     })),

@@ -32,7 +32,10 @@ export async function measure(
   workerPid?: number,
 ): Promise<Row> {
   const times: number[] = [];
-  const before = Object.fromEntries(Object.entries(processes).map(([k, pid]) => [k, treeCpuMs(pid)]));
+  // Each process's CPU apart from the others' (the bench's own process is the parent of all of them).
+  const apart = new Set(Object.values(processes));
+  const cpu = (pid: number) => treeCpuMs(pid, apart);
+  const before = Object.fromEntries(Object.entries(processes).map(([k, pid]) => [k, cpu(pid)]));
   let peakKb = 0;
   const sampler = workerPid
     ? setInterval(() => (peakKb = Math.max(peakKb, memoryKb(workerPid, 'VmRSS'))), 100)
@@ -59,7 +62,7 @@ export async function measure(
   if (sampler) clearInterval(sampler);
   const sorted = times.sort((a, b) => a - b);
   const cpuPerOp = Object.fromEntries(
-    Object.entries(processes).map(([k, pid]) => [k, round((treeCpuMs(pid) - before[k]) / Math.max(1, times.length))]),
+    Object.entries(processes).map(([k, pid]) => [k, round((cpu(pid) - before[k]) / Math.max(1, times.length))]),
   );
   return {
     name,

@@ -32,10 +32,14 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** CPU ms of a process and all its live descendants (PostgreSQL's backends are the postmaster's children). */
-export function treeCpuMs(pid: number): number {
+/**
+ * CPU ms of a process and its live descendants (PostgreSQL's backends are the postmaster's children),
+ * leaving out the trees under `apart`: processes charged on their own (the benchmark spawns the worker,
+ * the dev server and PostgreSQL, which would otherwise count twice, in its own row too).
+ */
+export function treeCpuMs(pid: number, apart: ReadonlySet<number> = new Set()): number {
   let total = cpuOf(pid);
-  for (const child of childrenOf(pid)) total += treeCpuMs(child);
+  for (const child of childrenOf(pid)) if (!apart.has(child)) total += treeCpuMs(child, apart);
   return total;
 }
 

@@ -25,6 +25,8 @@ export interface DevServerOptions {
   codecEndpoint?: string;
   /** Forward the server's own output (warnings and errors) to ours. */
   inheritOutput?: boolean;
+  /** More dynamic config (`key=value`, the value as JSON), e.g. what the benchmark tries. */
+  dynamicConfig?: string[];
 }
 
 export interface DevServer {
@@ -86,6 +88,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
   // As the SDK's own test server does: workflow updates enabled.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+  for (const kv of opts.dynamicConfig ?? []) args.push('--dynamic-config-value', kv);
 
   const child: ChildProcess = spawn(opts.cliPath, args, {
     // Its own process group: a terminal's Ctrl-C reaches usermod, which drains the worker first and

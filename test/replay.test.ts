@@ -29,11 +29,15 @@ interface Fixture {
   history: unknown;
 }
 
-const fixtures = (): Fixture[] =>
-  readdirSync(FIXTURES)
+// Histories of runs recorded before a `patched()` change, kept apart (re-recording leaves them alone):
+// runs still in flight when a worker is upgraded must replay through the old branch.
+const EARLIER = join(__dirname, 'histories-earlier');
+
+const fixtures = (dir = FIXTURES): Fixture[] =>
+  readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture);
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Fixture);
 
 const replayOptions = (code: string) => ({
   workflowBundle: { code },
@@ -121,7 +125,12 @@ if (process.env.RECORD_HISTORIES === '1') {
     const code = readFileSync(process.env.USERMOD_TEST_BUNDLE!, 'utf8');
     const failures: string[] = [];
     const all = fixtures();
-    const histories = all.map((f) => ({ workflowId: f.workflowId, history: History.fromObject(f.history as object) }));
+    const earlier = fixtures(EARLIER);
+    expect(earlier.length).toBeGreaterThan(0);
+    const histories = [...all, ...earlier].map((f) => ({
+      workflowId: f.workflowId,
+      history: History.fromObject(f.history as object),
+    }));
     for await (const result of Worker.runReplayHistories(replayOptions(code), histories)) {
       if (result.error)
         failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message.split('\n')[0]}`);

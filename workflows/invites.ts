@@ -1,7 +1,8 @@
-import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, patched, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import {
   INVITE_IDS,
   type CreateInvitesInput,
+  type EventInput,
   type DeleteInvitesInput,
   type InvitesWithClaims,
   type RefreshInviteTokensInput,
@@ -14,8 +15,10 @@ import {
   local,
   localAfterCommit,
   localDelivery,
+  localSteps,
 } from './activity-options';
-import { afterCommit, event, recordEvents, runSaga } from './saga';
+import { workflowIds } from './ids';
+import { afterCommit, event, recordEvents, runSaga, type Saga } from './saga';
 import {
   awaitBulkDecision,
   batchEvent,
@@ -29,6 +32,13 @@ import { flowMetrics } from './sinks';
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
   // More than a few invites: the bulk path (batches, one delivery activity per batch instead of two per invite).
   if (!input.ids && input.invites.length > SMALL_CALL) return createInvitesInBatches(input);
+  // A plain create is one workflow task: its claims are made in workflow code and its step and delivery
+  // are local activities. Runs from before the patch (and bulk batches, imports) take the path below.
+  if (!input.ids && !input.skipExisting && patched('create-invites-in-one-task')) {
+    const created = await runSaga((saga) => createInOneTask(saga, input));
+    await deliver(created);
+    return created;
+  }
   const created = await runSaga(async (saga) => {
     // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens. A bulk
     // batch gets its ids from the parent run (which undoes the batch by them).
@@ -50,10 +60,7 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
     const eventOf = (id: string) => (input.ids ? batchEvent(id) : event('invite.created', { id }));
     const outbox = input.skipExisting ? [] : ids.map(eventOf);
     const invites = await saga.step('create invites', {
-      undo: async () => {
-        await compensations.deleteInvites(ids);
-        if (outbox.length) await compensations.deleteEvents(outbox.map((e) => e.id));
-      },
+      undo: () => undoCreate(ids, outbox),
       run: () =>
         input.skipExisting
           ? activities.createInvites(rows, { skipExisting: true })
@@ -83,6 +90,32 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
 }
 
 /**
+ * Ids, jti and iat made in workflow code (a retried task makes the same ones, so the local step finds its
+ * own rows); the step fixes each expiry and stores only the tokens' hashes, with the invites' events.
+ */
+function createInOneTask(saga: Saga, input: CreateInvitesInput): Promise<InvitesWithClaims> {
+  const ids = workflowIds('invite', input.invites.length);
+  upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(ids) }]);
+  // Workflow time: the task's start, the same on every replay.
+  const iat = Math.floor(Date.now() / 1000);
+  const rows = input.invites.map((invite, n) => ({
+    ...invite,
+    claims: { inviteId: ids[n], jti: uuid4(), iat, lifetimeSeconds: invite.expires_in ?? null },
+  }));
+  const outbox = ids.map((id) => event('invite.created', { id }));
+  return saga.step('create invites', {
+    undo: () => undoCreate(ids, outbox),
+    run: () => localSteps.createDraftedInvites(rows, outbox),
+  });
+}
+
+/** Undoes a create: the invites by their ids, and the events written with them. */
+async function undoCreate(ids: string[], outbox: EventInput[]): Promise<void> {
+  await compensations.deleteInvites(ids);
+  if (outbox.length) await compensations.deleteEvents(outbox.map((e) => e.id));
+}
+
+/**
  * Send each invite. Runs after the flow's saga has completed: a failed delivery never undoes an
  * invite, it marks it `delivery_status: failed` and records `invite.delivery_failed` (resend retries it).
  * Past the commit point nothing fails the flow: the bookkeeping retries until done, detached from
@@ -98,14 +131,21 @@ function deliver({ invites, claims }: InvitesWithClaims): Promise<unknown> {
     Promise.all(
       claims.map(async (c, n) => {
         // Bounded (it is mail): a bounce, or too many failed attempts, ends here and is marked below.
-        const failure = await send.sendInvite(c, invites[n].email).then(
-          () => undefined,
-          (err: Error) => (err.cause instanceof Error ? err.cause.message : String(err)),
+        // Sending marks the invite sent when the database answers (runs from before that answer nothing).
+        const outcome = await send.sendInvite(c, invites[n].email).then(
+          (marked) => ({ sent: true as const, marked: marked === true }),
+          (err: Error) => ({
+            sent: false as const,
+            failure: err.cause instanceof Error ? err.cause.message : String(err),
+          }),
         );
-        if (failure === undefined) {
-          await afterCommit('mark the invite sent', () => books.setInviteDelivery(c.inviteId, 'sent'));
+        if (outcome.sent) {
+          if (!outcome.marked) {
+            await afterCommit('mark the invite sent', () => books.setInviteDelivery(c.inviteId, 'sent'));
+          }
           return;
         }
+        const { failure } = outcome;
         flowMetrics.deliveryFailed();
         await afterCommit('mark the delivery failed', () => books.setInviteDelivery(c.inviteId, 'failed', failure));
         await afterCommit('record the failed delivery', () =>
