@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inviteTokenHash } from '../auth';
-import type {
-  EventInput,
-  InviteClaimsDraft,
-  InviteDTO,
-  InvitesWithClaims,
-  InviteTokenClaims,
-  NewInvite,
-} from '../domain';
+import type { EventInput, InviteDTO, InviteTokenClaims, NewInvite } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -57,23 +50,6 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
       events: EventInput[],
     ): Promise<InviteDTO[]> {
       return store.createInvitesWithEvents(await Promise.all(items.map(row)), events);
-    },
-
-    /**
-     * Local step: createInvitesWithEvents from claims made in workflow code, whose expiry is fixed here.
-     * Answers the full claims (the client signs the tokens from them). Idempotent: the same drafts give
-     * the same claims, and a retry finds its own rows.
-     */
-    async createDraftedInvites(
-      items: (NewInvite & { claims: InviteClaimsDraft })[],
-      events: EventInput[],
-    ): Promise<InvitesWithClaims> {
-      const claims = items.map(({ claims: { lifetimeSeconds, ...c } }) => ({
-        ...c,
-        exp: c.iat + (lifetimeSeconds ?? tokens.validDurationSeconds),
-      }));
-      const rows = await Promise.all(items.map((i, n) => row({ ...i, claims: claims[n] })));
-      return { invites: await store.createInvitesWithEvents(rows, events), claims };
     },
 
     /** store.refreshInviteTokens with the hashes of the new tokens. */

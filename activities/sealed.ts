@@ -32,8 +32,8 @@ export function sealedActivities(store: Store, seal: Opener) {
     recreateIdentities: (snapshots: IdentitySnapshot[]) => store.recreateIdentities(snapshots.map(openSnapshot)),
 
     /** An unlinked login that holds an invitee's e-mail (replaced by the accept), hash sealed. */
-    unlinkedEmailpassSnapshot: async (email: string, exceptId?: string) => {
-      const found = await store.unlinkedEmailpassSnapshot(email, exceptId);
+    unlinkedEmailpassSnapshot: async (email: string) => {
+      const found = await store.unlinkedEmailpassSnapshot(email);
       return found && sealSnapshot(found);
     },
 
@@ -54,8 +54,8 @@ export function sealedActivities(store: Store, seal: Opener) {
       store.restoreInviteTokens(states.map((s) => ({ ...s, token_hash: openToken(s.token_hash) }))),
 
     /** The presented token's hash arrives sealed. */
-    validateInviteToken: (inviteId: string, tokenHash: string, acceptingRun?: string) =>
-      store.validateInviteToken(inviteId, openToken(tokenHash), acceptingRun),
+    validateInviteToken: (inviteId: string, tokenHash: string) =>
+      store.validateInviteToken(inviteId, openToken(tokenHash)),
     claimInviteForAccept: (inviteId: string, tokenHash: string, run: string) =>
       store.claimInviteForAccept(inviteId, openToken(tokenHash), run),
   };

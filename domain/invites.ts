@@ -71,18 +71,6 @@ export interface InviteTokenClaims {
   exp: number;
 }
 
-/**
- * An invite's claims as its workflow makes them (workflows/invites.ts): id, jti and iat fixed in workflow
- * code, so a retried workflow task makes the same ones. The step that stores the token fixes `exp`:
- * `iat` plus the invite's own lifetime, or the worker's setting when it has none.
- */
-export interface InviteClaimsDraft {
-  inviteId: string;
-  jti: string;
-  iat: number;
-  lifetimeSeconds: number | null;
-}
-
 /** What a resend must put back if its flow fails: the previous token hash and expiry. */
 export interface InviteTokenState {
   id: string;

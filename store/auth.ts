@@ -139,14 +139,11 @@ export function authStore(prisma: PrismaClient) {
     /**
      * The emailpass login holding this e-mail when it is linked to no user (registered, never accepted):
      * what an invite accept replaces, since the invitee proved the mailbox and the registrant did not.
-     * `exceptId`: a login that is not someone else's (the accept's own).
      */
-    async unlinkedEmailpassSnapshot(email: string, exceptId?: string): Promise<IdentitySnapshot | null> {
+    async unlinkedEmailpassSnapshot(email: string): Promise<IdentitySnapshot | null> {
       const row = await prisma.authIdentity.findFirst({
         where: {
           user_id: null,
-          // The accept's own login, when its workflow task is retried after creating it.
-          ...(exceptId ? { id: { not: exceptId } } : {}),
           provider_identities: { some: { provider: EMAILPASS, entity_id: normalizeEmail(email) } },
         },
         include: { provider_identities: true },

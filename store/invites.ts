@@ -302,13 +302,10 @@ export function inviteStore(prisma: PrismaClient) {
       );
     },
 
-    /**
-     * Is this token (by its hash) the current, usable token of this invite? Throws the reason if not.
-     * Given the accepting run, an invite that run has claimed passes (its workflow task was retried).
-     */
-    async validateInviteToken(inviteId: string, tokenHash: string, acceptingRun?: string): Promise<InviteDTO> {
+    /** Is this token (by its hash) the current, usable token of this invite? Throws the reason if not. */
+    async validateInviteToken(inviteId: string, tokenHash: string): Promise<InviteDTO> {
       const i = await prisma.invite.findUnique({ where: { id: inviteId } });
-      const why = refusal(i, inviteId, tokenHash, acceptingRun);
+      const why = refusal(i, inviteId, tokenHash);
       if (why) throw why;
       return toInviteDTO(i!);
     },

@@ -229,6 +229,27 @@ test('past the commit point nothing fails the flow: a bounced invite is marked f
   );
 });
 
+test('a mail sent just as the database goes away is sent once, and the invite is marked sent once it is back', async () => {
+  const email = uniqueEmail('sent');
+  const real = createActivities(testDeps(store));
+  let sends = 0;
+  // The mail goes out, then marking it sent fails (the database is away): sendInvite must not fail for
+  // that (its retry would mail again); the flow marks the invite itself, retried until the database is back.
+  overrides.sendInvite = async (claims, to) => {
+    sends++;
+    await pg.stop();
+    return real.sendInvite(claims, to);
+  };
+  const created = settle<Awaited<ReturnType<typeof createInvites>>>(createInvites(ctx, [{ email }]));
+  await sleep(3000);
+  await pg.start();
+  const r = await created;
+  expect(r.ok).toBe(true);
+  if (!r.ok) throw r.error;
+  expect(sends).toBe(1);
+  expect(await store.retrieveInvite(r.value[0].id)).toMatchObject({ email, delivery_status: 'sent' });
+});
+
 test('a data error (a NUL byte) fails at once, in one attempt, with a clean message', async () => {
   const before = await snapshot(prisma);
   const r = await settle(createUsers(ctx, [{ email: uniqueEmail('nul'), first_name: 'a\u0000b' }]));
@@ -263,6 +284,35 @@ test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a
   expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
   expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
   expect(await snapshot(prisma)).toEqual(before);
+});
+
+test('a create cancelled while its step commits answers what the database holds', async () => {
+  const before = await snapshot(prisma);
+  let reachedCreate!: () => void;
+  const atCreate = new Promise<void>((r) => (reachedCreate = r));
+  const email = uniqueEmail('cancel-create');
+  overrides.createInvitesWithEvents = async (rows, events) => {
+    reachedCreate();
+    await sleep(1500); // the cancel arrives while this step runs; it commits after that
+    return createActivities(testDeps(store)).createInvitesWithEvents(rows, events);
+  };
+  const result = settle<Awaited<ReturnType<typeof createInvites>>>(createInvites(ctx, [{ email }]));
+  await atCreate;
+  const [run] = await collect(
+    client.workflow.list({
+      query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "createInvitesWorkflow" AND ExecutionStatus = "Running"`,
+    }),
+  );
+  await client.workflow.getHandle(run.workflowId).cancel();
+  const r = await result;
+  // The step committed: the flow is past its commit point, so it completes and the caller gets the invite
+  // (an answer of "cancelled" with the invite kept and mailed would be a lie); had it been undone, nothing is left.
+  if (r.ok) {
+    expect(await store.retrieveInvite(r.value[0].id)).toMatchObject({ email, delivery_status: 'sent' });
+  } else {
+    expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
+    expect(await snapshot(prisma)).toEqual(before);
+  }
 });
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -1,8 +1,7 @@
 import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { INVITE_IDS, normalizeEmail, USER_IDS, type AcceptInviteInput, type UserAccount } from '../domain';
-import { activities, compensations, local, localSteps } from './activity-options';
-import { workflowIds } from './ids';
-import { event, runSaga } from './saga';
+import { activities, compensations, local } from './activity-options';
+import { event, recordEvents, runSaga } from './saga';
 
 export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<UserAccount> {
   if (!input.passwordHash === !input.authIdentityId) {
@@ -15,22 +14,13 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
   return runSaga(async (saga) => {
     const run = workflowInfo().workflowId;
     upsertSearchAttributes([{ key: INVITE_IDS, value: [input.inviteId] }]);
-    // The whole accept is one workflow task: its steps are local activities and its ids are made in
-    // workflow code, so a task retried after a lost worker runs the same steps with the same ids, each
-    // idempotent (the claim by this run, the rows by their ids). Runs from before the patch made their
-    // ids in local activities and ran their steps as activities.
-    const oneTask = patched('accept-invite-in-one-task');
-    const steps = oneTask ? localSteps : activities;
-    const newId = async (prefix: string) => (oneTask ? workflowIds(prefix, 1) : await local.newIds(prefix, 1))[0];
 
     // 1. Validate the token, then claim the invite in one conditional UPDATE: the database guard that lets
     //    exactly one of many concurrent accepts through. The claim marks it accepted (accepted, accepted_at).
-    const before = oneTask
-      ? await steps.validateInviteToken(input.inviteId, input.tokenHash, run)
-      : await activities.validateInviteToken(input.inviteId, input.tokenHash);
+    const before = await activities.validateInviteToken(input.inviteId, input.tokenHash);
     const invite = await saga.step('claim the invite', {
       undo: () => compensations.releaseInviteClaim(input.inviteId, run, before.updated_at),
-      run: () => steps.claimInviteForAccept(input.inviteId, input.tokenHash, run),
+      run: () => activities.claimInviteForAccept(input.inviteId, input.tokenHash, run),
     });
     if (input.user.email && normalizeEmail(input.user.email) !== invite.email) {
       throw ApplicationFailure.create({
@@ -44,18 +34,18 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     let authIdentityId: string;
     let identityUpdatedAt: string | undefined;
     if (input.authIdentityId) {
-      const identity = await steps.checkIdentityForAccept(input.authIdentityId, invite.email);
+      const identity = await activities.checkIdentityForAccept(input.authIdentityId, invite.email);
       [authIdentityId, identityUpdatedAt] = [identity.id, identity.updated_at];
     } else {
-      const [identityId, providerIdentityId] = [await newId('authid'), await newId('provid')];
+      const [identityId, providerIdentityId] = [
+        (await local.newIds('authid', 1))[0],
+        (await local.newIds('provid', 1))[0],
+      ];
       authIdentityId = identityId;
       // No squatting: a login someone registered with the invitee's e-mail and never linked to a user
       // does not block the invitee, who proved the mailbox with the invite token. It is replaced
-      // (and recreated exactly if the accept fails). Its replacement is an activity even in one task:
-      // the snapshot its undo recreates is then in history before the login is deleted.
-      const squatter = oneTask
-        ? await steps.unlinkedEmailpassSnapshot(invite.email, identityId)
-        : await activities.unlinkedEmailpassSnapshot(invite.email);
+      // (and recreated exactly if the accept fails).
+      const squatter = await activities.unlinkedEmailpassSnapshot(invite.email);
       if (squatter) {
         await saga.step('replace the unlinked login', {
           undo: () => activities.recreateIdentities([squatter]),
@@ -65,7 +55,7 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
       await saga.step('create the login', {
         undo: () => compensations.deleteAuthIdentity(identityId),
         run: () =>
-          steps.createEmailpassIdentity({
+          activities.createEmailpassIdentity({
             id: identityId,
             providerIdentityId,
             email: invite.email,
@@ -75,12 +65,12 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     }
 
     // 3. The user, with the invite's e-mail.
-    const userId = await newId('user');
+    const [userId] = await local.newIds('user', 1);
     upsertSearchAttributes([{ key: USER_IDS, value: [userId] }]);
     const [user] = await saga.step('create the user', {
       undo: () => compensations.deleteUsers([userId]),
       run: () =>
-        steps.createUsers([
+        activities.createUsers([
           { id: userId, email: invite.email, first_name: input.user.first_name, last_name: input.user.last_name },
         ]),
     });
@@ -88,12 +78,12 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     // 3b. RBAC: the invite's roles, assigned to the new user (a role deleted since the invite fails the
     //     accept with its id, and everything above is undone: the invite is pending again).
     if (patched('invite-roles')) {
-      const roleIds = (await steps.inviteRoleIds([invite.id]))[invite.id] ?? [];
+      const roleIds = (await activities.inviteRoleIds([invite.id]))[invite.id] ?? [];
       if (roleIds.length) {
         const links = roleIds.map((role_id) => ({ user_id: userId, role_id }));
         await saga.step('assign the invite roles', {
           undo: () => compensations.unassignUserRoles(links),
-          run: () => steps.assignUserRoles({ links }),
+          run: () => activities.assignUserRoles({ links }),
         });
       }
     }
@@ -101,18 +91,13 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     // 4. Link the login to the user.
     await saga.step('link the login', {
       undo: () => compensations.unlinkIdentity(authIdentityId, userId, identityUpdatedAt),
-      run: () => steps.linkIdentity(authIdentityId, userId),
+      run: () => activities.linkIdentity(authIdentityId, userId),
     });
 
-    // 5. The events, as the last step (the relay must not publish an accept that is still undone).
-    const events = [
+    await recordEvents(saga, [
       event('user.created', { id: userId }),
       event('invite.accepted', { id: invite.id, user_id: userId }),
-    ];
-    await saga.step('record events', {
-      undo: () => compensations.deleteEvents(events.map((e) => e.id)),
-      run: () => steps.recordEvents(events),
-    });
+    ]);
     return { user, authIdentityId };
   });
 }

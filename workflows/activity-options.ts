@@ -71,24 +71,7 @@ export const bulkDelivery = proxyActivities<Pick<Activities, 'deliverInvites'>>(
 // the server per step). Only for steps whose inputs are fixed before that task (workflow-made ids, or
 // a result recorded in an earlier task): a task lost with its worker runs its local activities again.
 /** Forward steps as local activities: the budget and retries of `activities`. */
-export const localSteps = proxyLocalActivities<
-  Pick<
-    Activities,
-    | 'createUsersWithEvents'
-    | 'createDraftedInvites'
-    // acceptInviteWorkflow's reads and steps
-    | 'validateInviteToken'
-    | 'claimInviteForAccept'
-    | 'checkIdentityForAccept'
-    | 'unlinkedEmailpassSnapshot'
-    | 'createEmailpassIdentity'
-    | 'createUsers'
-    | 'inviteRoleIds'
-    | 'assignUserRoles'
-    | 'linkIdentity'
-    | 'recordEvents'
-  >
->({
+export const localSteps = proxyLocalActivities<Pick<Activities, 'createUsersWithEvents'>>({
   startToCloseTimeout: `${attemptSeconds} seconds`,
   scheduleToCloseTimeout: `${POLICY.forwardBudgetSeconds} seconds`,
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },

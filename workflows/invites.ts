@@ -1,4 +1,4 @@
-import { CancellationScope, patched, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   INVITE_IDS,
   type CreateInvitesInput,
@@ -15,10 +15,8 @@ import {
   local,
   localAfterCommit,
   localDelivery,
-  localSteps,
 } from './activity-options';
-import { workflowIds } from './ids';
-import { afterCommit, event, recordEvents, runSaga, type Saga } from './saga';
+import { afterCommit, event, recordEvents, runSaga } from './saga';
 import {
   awaitBulkDecision,
   batchEvent,
@@ -32,13 +30,6 @@ import { flowMetrics } from './sinks';
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
   // More than a few invites: the bulk path (batches, one delivery activity per batch instead of two per invite).
   if (!input.ids && input.invites.length > SMALL_CALL) return createInvitesInBatches(input);
-  // A plain create is one workflow task: its claims are made in workflow code and its step and delivery
-  // are local activities. Runs from before the patch (and bulk batches, imports) take the path below.
-  if (!input.ids && !input.skipExisting && patched('create-invites-in-one-task')) {
-    const created = await runSaga((saga) => createInOneTask(saga, input));
-    await deliver(created);
-    return created;
-  }
   const created = await runSaga(async (saga) => {
     // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens. A bulk
     // batch gets its ids from the parent run (which undoes the batch by them).
@@ -87,26 +78,6 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
   // activity (two per invite would not scale).
   await (input.bulk ? deliverBatch(created) : deliver(created));
   return created;
-}
-
-/**
- * Ids, jti and iat made in workflow code (a retried task makes the same ones, so the local step finds its
- * own rows); the step fixes each expiry and stores only the tokens' hashes, with the invites' events.
- */
-function createInOneTask(saga: Saga, input: CreateInvitesInput): Promise<InvitesWithClaims> {
-  const ids = workflowIds('invite', input.invites.length);
-  upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(ids) }]);
-  // Workflow time: the task's start, the same on every replay.
-  const iat = Math.floor(Date.now() / 1000);
-  const rows = input.invites.map((invite, n) => ({
-    ...invite,
-    claims: { inviteId: ids[n], jti: uuid4(), iat, lifetimeSeconds: invite.expires_in ?? null },
-  }));
-  const outbox = ids.map((id) => event('invite.created', { id }));
-  return saga.step('create invites', {
-    undo: () => undoCreate(ids, outbox),
-    run: () => localSteps.createDraftedInvites(rows, outbox),
-  });
 }
 
 /** Undoes a create: the invites by their ids, and the events written with them. */
