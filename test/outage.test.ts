@@ -273,12 +273,7 @@ test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a
   };
   const result = settle(acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
   await atLink;
-  const [run] = await collect(
-    client.workflow.list({
-      query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "acceptInviteWorkflow" AND ExecutionStatus = "Running"`,
-    }),
-  );
-  await client.workflow.getHandle(run.workflowId).cancel();
+  const run = await cancelRunning('acceptInviteWorkflow');
   const r = await result;
   expect(r.ok).toBe(false);
   expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
@@ -298,12 +293,7 @@ test('a create cancelled while its step commits answers what the database holds'
   };
   const result = settle<Awaited<ReturnType<typeof createInvites>>>(createInvites(ctx, [{ email }]));
   await atCreate;
-  const [run] = await collect(
-    client.workflow.list({
-      query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "createInvitesWorkflow" AND ExecutionStatus = "Running"`,
-    }),
-  );
-  await client.workflow.getHandle(run.workflowId).cancel();
+  await cancelRunning('createInvitesWorkflow');
   const r = await result;
   // The step committed: the flow is past its commit point, so it completes and the caller gets the invite
   // (an answer of "cancelled" with the invite kept and mailed would be a lie); had it been undone, nothing is left.
@@ -314,6 +304,17 @@ test('a create cancelled while its step commits answers what the database holds'
     expect(await snapshot(prisma)).toEqual(before);
   }
 });
+
+/** Cancels this file's one running run of the workflow type, as the Web UI or the CLI would; returns it. */
+async function cancelRunning(workflowType: string) {
+  const [run] = await collect(
+    client.workflow.list({
+      query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${workflowType}" AND ExecutionStatus = "Running"`,
+    }),
+  );
+  await client.workflow.getHandle(run.workflowId).cancel();
+  return run;
+}
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

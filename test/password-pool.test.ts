@@ -2,34 +2,23 @@
 // logins in progress do not hold up the API's other requests.
 import { availableParallelism } from 'node:os';
 import * as ScryptModule from 'scrypt-kdf';
-import type { FastifyInstance } from 'fastify';
-import { readiness } from '../api/health';
-import { buildApi } from '../api/server';
 import { hashPassword, passwordPoolStats, verifyPassword } from '../auth/password';
-import { freePort } from '../devstack/free-port';
-import { openHarness, testInviteTokens, uniqueEmail, type Harness } from './harness';
+import { openHarness, uniqueEmail, type Harness } from './harness';
+import { startTestApi, type TestApi } from './http';
 
 const Scrypt = (ScryptModule as unknown as { default?: typeof ScryptModule }).default ?? ScryptModule;
 
 let h: Harness;
-let app: FastifyInstance;
+let api: TestApi;
 let base: string;
 beforeAll(async () => {
   h = await openHarness();
   const { ctx } = await h.startWorker();
-  app = await buildApi({
-    store: h.store,
-    usermod: ctx,
-    jwtSecret: testInviteTokens.secret,
-    jwtExpiresIn: '1h',
-    health: readiness({ ping: () => h.prisma.$queryRaw`SELECT 1`, store: h.store, usermod: ctx, namespace: 'default' }),
-  });
-  const port = await freePort();
-  await app.listen({ host: '127.0.0.1', port });
-  base = `http://127.0.0.1:${port}`;
+  api = await startTestApi(h, ctx);
+  base = api.base;
 });
 afterAll(async () => {
-  await app?.close();
+  await api?.close();
   await h.close();
 });
 

@@ -10,12 +10,14 @@ import { POLICY } from './policy';
 // retried after that, well within the budget, instead of using it up.
 const attemptSeconds = Math.min(30, Math.max(5, Math.floor(POLICY.forwardBudgetSeconds / 4)));
 
-export const activities = proxyActivities<Activities>({
+const forward = {
   startToCloseTimeout: `${attemptSeconds} seconds`,
   scheduleToCloseTimeout: `${POLICY.forwardBudgetSeconds} seconds`,
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+} as const;
+
+export const activities = proxyActivities<Activities>(forward);
 
 // Compensations and the steps after a flow's commit point must finish, however long the database is
 // away: retried with capped backoff and no overall limit (Temporal's guidance for sagas). A run whose
@@ -42,7 +44,7 @@ export const AFTER_SAGA = ['sendInvite', 'setInviteDelivery', 'deliverInvites'] 
 export const afterCommit = proxyActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);
 
 // Sending mail: retried with backoff for a while, never for a permanent refusal (bad recipient).
-export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>({
+const mail = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
@@ -50,7 +52,8 @@ export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>({
     maximumAttempts: 5,
     nonRetryableErrorTypes: ['delivery_permanent'],
   },
-});
+};
+export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>(mail);
 
 /** The pure local computations below: they write nothing, so they are no saga step. */
 export const PURE_LOCAL = ['newIds', 'newInviteClaims', 'renewInviteClaims'] as const;
@@ -71,23 +74,10 @@ export const bulkDelivery = proxyActivities<Pick<Activities, 'deliverInvites'>>(
 // the server per step). Only for steps whose inputs are fixed before that task (workflow-made ids, or
 // a result recorded in an earlier task): a task lost with its worker runs its local activities again.
 /** Forward steps as local activities: the budget and retries of `activities`. */
-export const localSteps = proxyLocalActivities<Pick<Activities, 'createUsersWithEvents'>>({
-  startToCloseTimeout: `${attemptSeconds} seconds`,
-  scheduleToCloseTimeout: `${POLICY.forwardBudgetSeconds} seconds`,
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+export const localSteps = proxyLocalActivities<Pick<Activities, 'createUsersWithEvents'>>(forward);
 
 /** Sending an invite as a local activity: the retries of `delivery`. */
-export const localDelivery = proxyLocalActivities<Pick<Activities, 'sendInvite'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: ['delivery_permanent'],
-  },
-});
+export const localDelivery = proxyLocalActivities<Pick<Activities, 'sendInvite'>>(mail);
 
 /** The bookkeeping after the commit point as local activities: retried until done, like `afterCommit`. */
 export const localAfterCommit = proxyLocalActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);

@@ -2,7 +2,6 @@ import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/
 import {
   INVITE_IDS,
   type CreateInvitesInput,
-  type EventInput,
   type DeleteInvitesInput,
   type InvitesWithClaims,
   type RefreshInviteTokensInput,
@@ -51,7 +50,10 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
     const eventOf = (id: string) => (input.ids ? batchEvent(id) : event('invite.created', { id }));
     const outbox = input.skipExisting ? [] : ids.map(eventOf);
     const invites = await saga.step('create invites', {
-      undo: () => undoCreate(ids, outbox),
+      undo: async () => {
+        await compensations.deleteInvites(ids);
+        if (outbox.length) await compensations.deleteEvents(outbox.map((e) => e.id));
+      },
       run: () =>
         input.skipExisting
           ? activities.createInvites(rows, { skipExisting: true })
@@ -80,12 +82,6 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
   return created;
 }
 
-/** Undoes a create: the invites by their ids, and the events written with them. */
-async function undoCreate(ids: string[], outbox: EventInput[]): Promise<void> {
-  await compensations.deleteInvites(ids);
-  if (outbox.length) await compensations.deleteEvents(outbox.map((e) => e.id));
-}
-
 /**
  * Send each invite. Runs after the flow's saga has completed: a failed delivery never undoes an
  * invite, it marks it `delivery_status: failed` and records `invite.delivery_failed` (resend retries it).
@@ -102,21 +98,18 @@ function deliver({ invites, claims }: InvitesWithClaims): Promise<unknown> {
     Promise.all(
       claims.map(async (c, n) => {
         // Bounded (it is mail): a bounce, or too many failed attempts, ends here and is marked below.
-        // Sending marks the invite sent when the database answers (runs from before that answer nothing).
+        // true: sent and marked; false: sent, the marking left to the flow (runs from before sendInvite
+        // marked answer nothing); a string: why it was not sent.
         const outcome = await send.sendInvite(c, invites[n].email).then(
-          (marked) => ({ sent: true as const, marked: marked === true }),
-          (err: Error) => ({
-            sent: false as const,
-            failure: err.cause instanceof Error ? err.cause.message : String(err),
-          }),
+          (marked) => marked === true,
+          (err: Error) => (err.cause instanceof Error ? err.cause.message : String(err)),
         );
-        if (outcome.sent) {
-          if (!outcome.marked) {
-            await afterCommit('mark the invite sent', () => books.setInviteDelivery(c.inviteId, 'sent'));
-          }
+        if (outcome === true) return;
+        if (outcome === false) {
+          await afterCommit('mark the invite sent', () => books.setInviteDelivery(c.inviteId, 'sent'));
           return;
         }
-        const { failure } = outcome;
+        const failure = outcome;
         flowMetrics.deliveryFailed();
         await afterCommit('mark the delivery failed', () => books.setInviteDelivery(c.inviteId, 'failed', failure));
         await afterCommit('record the failed delivery', () =>
