@@ -1,5 +1,12 @@
 import type { Opener } from '../auth/seal';
-import type { IdentitySnapshot, InviteTokenState, NewEmailpassIdentity, PasswordState } from '../domain';
+import type {
+  AcceptUndo,
+  AcceptWrite,
+  IdentitySnapshot,
+  InviteTokenState,
+  NewEmailpassIdentity,
+  PasswordState,
+} from '../domain';
 import type { Store } from '../store';
 
 /**
@@ -58,5 +65,22 @@ export function sealedActivities(store: Store, seal: Opener) {
       store.validateInviteToken(inviteId, openToken(tokenHash)),
     claimInviteForAccept: (inviteId: string, tokenHash: string, run: string) =>
       store.claimInviteForAccept(inviteId, openToken(tokenHash), run),
+
+    /** The accept as one step (store/accept.ts): token and new password hash arrive sealed, the replaced login leaves sealed. */
+    acceptPreflight: async (inviteId: string, tokenHash: string, authIdentityId?: string) => {
+      const found = await store.acceptPreflight(inviteId, openToken(tokenHash), authIdentityId);
+      return { ...found, squatter: found.squatter && sealSnapshot(found.squatter) };
+    },
+    acceptInviteWithEvents: (input: AcceptWrite) =>
+      store.acceptInviteWithEvents({
+        ...input,
+        tokenHash: openToken(input.tokenHash),
+        identity:
+          'registered' in input.identity
+            ? input.identity
+            : { ...input.identity, passwordHash: openPassword(input.identity.passwordHash) },
+      }),
+    undoAcceptInvite: (input: AcceptUndo) =>
+      store.undoAcceptInvite({ ...input, squatter: input.squatter && openSnapshot(input.squatter) }),
   };
 }

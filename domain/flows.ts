@@ -2,6 +2,8 @@ import type { InviteDTO, InviteTokenClaims, InviteUpdate, NewInvite } from './in
 import type { NewUser, UserDTO, UserUpdate } from './users';
 import type { ReconcileInput, ReconcileResult } from './reconcile';
 import type { ApiKeyDTO, CreateApiKeyInput, DeleteApiKeyInput, RevokeApiKeyInput } from './api-keys';
+import type { IdentitySnapshot } from './auth';
+import type { EventInput } from './events';
 import type { Grantor, NewRole, RoleDTO, RolePolicyDTO, RoleUpdate } from './rbac';
 
 /*
@@ -56,6 +58,49 @@ export interface AcceptInviteInput {
   /** Two-step accept (Medusa's): an identity the caller registered, still unlinked. */
   authIdentityId?: string;
   user: { email?: string | null; first_name?: string | null; last_name?: string | null };
+}
+
+/**
+ * What an accept starts from, read before it writes anything: the invite as it was (its updated_at is
+ * what an undo puts back), the login the accept replaces or links, as it was, and the ids its write
+ * will use (recorded in history before the write, so a retried or reset run targets the same rows).
+ */
+export interface AcceptPreflight {
+  invite: InviteDTO;
+  ids: { user: string; identity: string; providerIdentity: string; events: [string, string] };
+  /** One-step accept: an unlinked login holding the invitee's e-mail (replaced; recreated by the undo), hash sealed. */
+  squatter: IdentitySnapshot | null;
+  /** Two-step accept: the caller's identity's updated_at, put back by the undo. */
+  identityUpdatedAt?: string;
+}
+
+/** The accept's one write (store/accept.ts): ids made by the workflow, so a retried write finds its own rows. */
+export interface AcceptWrite {
+  inviteId: string;
+  tokenHash: string;
+  /** The accepting run: the claim's owner. */
+  run: string;
+  /** The e-mail the caller gave, if any: it must be the invite's. */
+  email?: string | null;
+  /** A new login (one-step accept, hash sealed), or the caller's registered identity (two-step). */
+  identity: { id: string; providerIdentityId: string; passwordHash: string } | { id: string; registered: true };
+  /** The unlinked login to replace, as the preflight found it. */
+  squatterId?: string;
+  user: { id: string; first_name?: string | null; last_name?: string | null };
+  events: EventInput[];
+}
+
+/** Undoes an AcceptWrite: everything it wrote, put back as the preflight read it. Harmless when it never ran. */
+export interface AcceptUndo {
+  inviteId: string;
+  run: string;
+  inviteUpdatedAt: string;
+  userId: string;
+  identityId: string;
+  /** The login was the caller's own: unlinked (its updated_at put back), not deleted. */
+  registered?: { updatedAt?: string };
+  squatter: IdentitySnapshot | null;
+  eventIds: string[];
 }
 
 /** A user with its emailpass login. */

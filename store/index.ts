@@ -11,6 +11,7 @@ import { webhookStore } from './webhooks';
 import { rbacStore } from './rbac';
 import { apiKeyStore } from './api-keys';
 import { outboxStore } from './outbox';
+import { acceptStore } from './accept';
 
 export type { ListConfig } from './list-options';
 
@@ -28,6 +29,7 @@ export function createStore(prisma: PrismaClient) {
     ...rbacStore(prisma),
     ...apiKeyStore(prisma),
     ...outboxStore(prisma, newId),
+    ...acceptStore(prisma, newId),
   };
 }
 

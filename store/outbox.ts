@@ -19,9 +19,17 @@ export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => str
     });
 
   return {
-    /** createUsers and its events, in one transaction. */
+    /**
+     * createUsers and its events, in one transaction. Attempts for the same ids run one after the other:
+     * a workflow task lost while its local step runs (a cancel arriving then fails the task) runs the
+     * step again while the first attempt may still be writing; the second then finds the first's rows.
+     */
     createUsersWithEvents(data: CreateUserInput[], events: EventInput[]): Promise<UserDTO[]> {
-      return within((tx) => userStore(tx, newId).createUsers(data), events);
+      return within(async (tx) => {
+        const key = data.map((d) => d.id ?? '').join(',');
+        await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${key}))`;
+        return userStore(tx, newId).createUsers(data);
+      }, events);
     },
 
     /** createInvites and its events, in one transaction. */
@@ -31,7 +39,8 @@ export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => str
   };
 }
 
-async function recordIn(tx: Prisma.TransactionClient, events: EventInput[]): Promise<void> {
+/** Records events in the given transaction; an event already recorded (same id) is left as it is. */
+export async function recordIn(tx: Prisma.TransactionClient, events: EventInput[]): Promise<void> {
   if (events.length === 0) return;
   await tx.event.createMany({
     data: events.map((e) => ({ id: e.id, name: e.name, payload: e.payload as Prisma.InputJsonValue })),

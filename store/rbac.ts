@@ -179,6 +179,23 @@ export async function linkInviteRoles(
   });
 }
 
+/**
+ * On accept, in its transaction: the invite's roles, given to its new user. A role deleted since the
+ * invite refuses the accept, naming it.
+ */
+export async function grantInviteRoles(tx: Tx, inviteId: string, userId: string): Promise<void> {
+  const ids = (await tx.inviteRbacRole.findMany({ where: { invite_id: inviteId }, orderBy: { role_id: 'asc' } })).map(
+    (r) => r.role_id,
+  );
+  if (ids.length === 0) return;
+  const unknown = await unknownRoles(tx, ids);
+  if (unknown.length) throw invalidData(missingRolesMessage(unknown));
+  await tx.userRbacRole.createMany({
+    data: ids.map((role_id) => ({ user_id: userId, role_id })),
+    skipDuplicates: true,
+  });
+}
+
 export function rbacStore(prisma: PrismaClient) {
   const store = {
     /**

@@ -256,21 +256,28 @@ describe('acceptInviteWorkflow', () => {
     expect(user).toMatchObject({ email: invite.email, last_name: 'Two' });
   });
 
-  const steps: [string, keyof Activities][] = [
-    ['validate + claim', 'createEmailpassIdentity'],
-    ['create identity', 'createUsers'],
-    ['create user', 'linkIdentity'],
-    ['link identity', 'recordEvents'],
+  // The accept is one step, one transaction (store/accept.ts): it fails before it writes, or after it
+  // committed (then its one undo puts everything back).
+  const acceptFailures: [string, () => Partial<Activities>][] = [
+    ['the write fails', () => ({ acceptInviteWithEvents: boom('the preflight') })],
+    [
+      'a failure after the write',
+      () => ({
+        acceptInviteWithEvents: async (input) => {
+          await createActivities(testDeps(h.store)).acceptInviteWithEvents(input);
+          await boom('the write')();
+          throw new Error('unreachable');
+        },
+      }),
+    ],
   ];
-  test.each(steps)(
-    'a failure after "%s" leaves the database exactly as before, and a retry then succeeds',
-    async (step, next) => {
+  test.each(acceptFailures)(
+    '%s: the database is exactly as before, and a retry then succeeds',
+    async (_, overrides) => {
       const [invite] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail('saga') }]));
       const before = await snapshot(h.prisma);
-      const e = await err(
-        run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD }), { [next]: boom(step) }),
-      );
-      expect(e.message).toContain(`injected failure after ${step}`);
+      const e = await err(run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD }), overrides()));
+      expect(e.message).toContain('injected failure after');
       expect(await snapshot(h.prisma)).toEqual(before);
       const { user } = await run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
       expect(user.email).toBe(invite.email);
@@ -282,7 +289,13 @@ describe('acceptInviteWorkflow', () => {
     const { authIdentityId } = await run((ctx) => registerEmailpass(ctx, invite.email, PASSWORD));
     const before = await snapshot(h.prisma);
     await err(
-      run((ctx) => acceptInvite(ctx, { token: invite.token, authIdentityId }), { recordEvents: boom('link identity') }),
+      run((ctx) => acceptInvite(ctx, { token: invite.token, authIdentityId }), {
+        acceptInviteWithEvents: async (input) => {
+          await createActivities(testDeps(h.store)).acceptInviteWithEvents(input);
+          await boom('link identity')();
+          throw new Error('unreachable');
+        },
+      }),
     );
     expect(await snapshot(h.prisma)).toEqual(before);
     expect((await h.store.retrieveAuthIdentity(authIdentityId)).user_id).toBeNull();

@@ -262,19 +262,40 @@ test('a data error (a NUL byte) fails at once, in one attempt, with a clean mess
 });
 
 test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a failed one and ends cancelled', async () => {
-  const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel') }]);
+  const { user } = await createUserAccount(ctx, { email: uniqueEmail('cancel'), password: PASSWORD });
   const before = await snapshot(prisma);
-  let reachedLink!: () => void;
-  const atLink = new Promise<void>((r) => (reachedLink = r));
-  overrides.linkIdentity = async (authIdentityId, userId) => {
-    reachedLink();
-    await sleep(1500); // the cancel arrives while this step runs; the flow waits for it, then undoes
-    return createActivities(testDeps(store)).linkIdentity(authIdentityId, userId);
+  let reachedLogins!: () => void;
+  const atLogins = new Promise<void>((r) => (reachedLogins = r));
+  overrides.deleteAuthIdentities = async (ids) => {
+    reachedLogins();
+    await sleep(1500); // the cancel arrives while this (second) step runs; the flow waits for it, then undoes
+    return createActivities(testDeps(store)).deleteAuthIdentities(ids);
+  };
+  const result = settle(removeUserAccount(ctx, user.id));
+  await atLogins;
+  const run = await cancelRunning('removeUserAccountWorkflow');
+  const r = await result;
+  expect(r.ok).toBe(false);
+  expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
+  expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
+  expect(await snapshot(prisma)).toEqual(before);
+});
+
+test('an accept cancelled while its one step commits is undone after the commit and ends cancelled', async () => {
+  const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel-accept') }]);
+  const before = await snapshot(prisma);
+  let reachedAccept!: () => void;
+  const atAccept = new Promise<void>((r) => (reachedAccept = r));
+  overrides.acceptInviteWithEvents = async (input) => {
+    reachedAccept();
+    await sleep(1500); // the cancel arrives while this step runs; it commits after that
+    return createActivities(testDeps(store)).acceptInviteWithEvents(input);
   };
   const result = settle(acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
-  await atLink;
+  await atAccept;
   const run = await cancelRunning('acceptInviteWorkflow');
   const r = await result;
+  await sleep(500); // nothing may commit after the answer
   expect(r.ok).toBe(false);
   expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
   expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
@@ -299,6 +320,29 @@ test('a create cancelled while its step commits answers what the database holds'
   // (an answer of "cancelled" with the invite kept and mailed would be a lie); had it been undone, nothing is left.
   if (r.ok) {
     expect(await store.retrieveInvite(r.value[0].id)).toMatchObject({ email, delivery_status: 'sent' });
+  } else {
+    expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
+    expect(await snapshot(prisma)).toEqual(before);
+  }
+});
+
+test('a createUsers cancelled while its local step commits answers what the database holds', async () => {
+  const before = await snapshot(prisma);
+  let reachedCreate!: () => void;
+  const atCreate = new Promise<void>((r) => (reachedCreate = r));
+  const email = uniqueEmail('cancel-users');
+  overrides.createUsersWithEvents = async (rows, events) => {
+    reachedCreate();
+    await sleep(1500); // the cancel arrives while this (local) step runs; it commits after that
+    return createActivities(testDeps(store)).createUsersWithEvents(rows, events);
+  };
+  const result = settle<Awaited<ReturnType<typeof createUsers>>>(createUsers(ctx, [{ email }]));
+  await atCreate;
+  await cancelRunning('createUsersWorkflow');
+  const r = await result;
+  await sleep(500); // nothing may commit after the answer
+  if (r.ok) {
+    expect(await prisma.user.findUnique({ where: { id: r.value[0].id } })).toMatchObject({ email });
   } else {
     expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
     expect(await snapshot(prisma)).toEqual(before);

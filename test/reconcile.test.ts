@@ -30,18 +30,19 @@ function reconcile(ctx: UsermodClient, dryRun: boolean): Promise<ReconcileResult
   });
 }
 
-/** A linkIdentity that waits at the accept's last step until released; then it fails (it never links). */
-function holdAtLink() {
+/** An accept whose one step commits, then waits until released; then it fails (its commit stays until undone). */
+function holdAfterWrite() {
   let reach!: () => void;
   const reached = new Promise<void>((r) => (reach = r));
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  const linkIdentity: Activities['linkIdentity'] = async () => {
+  const acceptInviteWithEvents: Activities['acceptInviteWithEvents'] = async (input) => {
+    await real.acceptInviteWithEvents(input);
     reach();
     await released;
-    throw ApplicationFailure.nonRetryable('released without linking', 'injected');
+    throw ApplicationFailure.nonRetryable('released after the write', 'injected');
   };
-  return { linkIdentity, reached, release };
+  return { acceptInviteWithEvents, reached, release };
 }
 
 async function runningAccept(ctx: UsermodClient, inviteId: string): Promise<string> {
@@ -57,7 +58,7 @@ test("a terminated accept's leftovers are undone through its own compensations; 
   const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('term') }]));
   const before = await snapshot(h.prisma);
 
-  const hold = holdAtLink();
+  const hold = holdAfterWrite();
   const workflowId = await h.withWorker(
     async (ctx) => {
       void acceptInvite(ctx, { token: invite.token, password: PASSWORD }).catch(() => undefined);
@@ -68,7 +69,7 @@ test("a terminated accept's leftovers are undone through its own compensations; 
       hold.release();
       return id;
     },
-    { linkIdentity: hold.linkIdentity },
+    { acceptInviteWithEvents: hold.acceptInviteWithEvents },
   );
   expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
   expect(await h.prisma.user.count({ where: { email: invite.email } })).toBe(1);
@@ -106,21 +107,23 @@ test('an invite claimed by an accept that failed without undoing is released, wi
   );
   const before = await snapshot(h.prisma);
 
-  // An accept whose compensations did nothing (as when they used to give up): claim, login and user stay.
+  // An accept of the earlier shape (one step per write) that failed after its claim, login and user, and
+  // whose compensations did nothing (as when they used to give up): claim, login and user stay, unlinked.
   const noUndo = async () => undefined;
   await h.withWorker((ctx) => acceptInvite(ctx, { token: orphaned.token, password: PASSWORD }).catch(() => undefined), {
-    linkIdentity: async () => {
+    acceptInviteWithEvents: async (input) => {
+      await real.claimInviteForAccept(input.inviteId, input.tokenHash, input.run);
+      if ('registered' in input.identity) throw new Error('the fixture accepts with a password');
+      await real.createEmailpassIdentity({ ...input.identity, email: orphaned.email });
+      await real.createUsers([{ id: input.user.id, email: orphaned.email }]);
       throw ApplicationFailure.nonRetryable('injected failure at link', 'injected');
     },
-    releaseInviteClaim: noUndo,
-    deleteUsers: noUndo,
-    deleteAuthIdentity: noUndo,
-    unlinkIdentity: noUndo,
+    undoAcceptInvite: noUndo,
   });
   expect(await h.store.retrieveInvite(orphaned.id)).toMatchObject({ accepted: true });
 
-  // The reconciler runs while another accept is in flight, between its claim and its link.
-  const hold = holdAtLink();
+  // The reconciler runs while another accept is in flight, its write committed, its answer not given.
+  const hold = holdAfterWrite();
   const { result, inFlightClaim } = await h.withWorker(
     async (ctx) => {
       const outcome = acceptInvite(ctx, { token: inFlight.token, password: PASSWORD }).catch(() => undefined);
@@ -131,7 +134,7 @@ test('an invite claimed by an accept that failed without undoing is released, wi
       await outcome;
       return { result: r, inFlightClaim: claim };
     },
-    { ...reconcilerActivities(), linkIdentity: hold.linkIdentity },
+    { ...reconcilerActivities(), acceptInviteWithEvents: hold.acceptInviteWithEvents },
   );
   expect(result.claims).toEqual([
     expect.objectContaining({

@@ -1,7 +1,21 @@
-import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { INVITE_IDS, normalizeEmail, USER_IDS, type AcceptInviteInput, type UserAccount } from '../domain';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  patched,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  INVITE_IDS,
+  normalizeEmail,
+  USER_IDS,
+  type AcceptInviteInput,
+  type EventInput,
+  type UserAccount,
+} from '../domain';
 import { activities, compensations, local } from './activity-options';
-import { event, recordEvents, runSaga } from './saga';
+import { event, recordEvents, runSaga, type Saga } from './saga';
 
 export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<UserAccount> {
   if (!input.passwordHash === !input.authIdentityId) {
@@ -12,6 +26,8 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     });
   }
   return runSaga(async (saga) => {
+    // Runs from before the patch took six steps (below); now the accept is one step in one transaction.
+    if (patched('accept-in-one-transaction')) return acceptInOneStep(saga, input);
     const run = workflowInfo().workflowId;
     upsertSearchAttributes([{ key: INVITE_IDS, value: [input.inviteId] }]);
 
@@ -100,4 +116,54 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     ]);
     return { user, authIdentityId };
   });
+}
+
+/**
+ * The accept as one step: a read that fixes what it starts from and the ids it will use (an activity:
+ * its result is in history before anything is written, so a run the reconciler resets, which re-runs
+ * its last workflow task, undoes exactly the rows written here), then one transaction that claims the
+ * invite, creates or checks the login, creates the user with the invite's roles, links them and
+ * records the events (store/accept.ts). Its one undo puts all of it back.
+ */
+async function acceptInOneStep(saga: Saga, input: AcceptInviteInput): Promise<UserAccount> {
+  const run = workflowInfo().workflowId;
+  upsertSearchAttributes([{ key: INVITE_IDS, value: [input.inviteId] }]);
+  const pre = await activities.acceptPreflight(input.inviteId, input.tokenHash, input.authIdentityId);
+  const { ids } = pre;
+  upsertSearchAttributes([{ key: USER_IDS, value: [ids.user] }]);
+
+  const events: EventInput[] = [
+    { id: ids.events[0], name: 'user.created', payload: { id: ids.user } },
+    { id: ids.events[1], name: 'invite.accepted', payload: { id: input.inviteId, user_id: ids.user } },
+  ];
+  const account = await saga.step('accept the invite', {
+    undo: () =>
+      compensations.undoAcceptInvite({
+        inviteId: input.inviteId,
+        run,
+        inviteUpdatedAt: pre.invite.updated_at,
+        userId: ids.user,
+        identityId: ids.identity,
+        registered: input.authIdentityId ? { updatedAt: pre.identityUpdatedAt } : undefined,
+        squatter: pre.squatter,
+        eventIds: ids.events,
+      }),
+    run: () =>
+      activities.acceptInviteWithEvents({
+        inviteId: input.inviteId,
+        tokenHash: input.tokenHash,
+        run,
+        email: input.user.email,
+        identity: input.authIdentityId
+          ? { id: ids.identity, registered: true }
+          : { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: input.passwordHash! },
+        squatterId: pre.squatter?.id,
+        user: { id: ids.user, first_name: input.user.first_name, last_name: input.user.last_name },
+        events,
+      }),
+  });
+  // A cancel that arrived while the step committed (the step ends first) undoes it: the run ends
+  // cancelled with nothing left, as the reconciler's reset-then-cancel of a terminated run needs.
+  if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('the accept was cancelled');
+  return account;
 }

@@ -1,4 +1,4 @@
-import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { USER_IDS, type CreateUsersInput, type UserDTO } from '../domain';
 import { activities, compensations, local, localSteps } from './activity-options';
 import { workflowIds } from './ids';
@@ -21,10 +21,15 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
         await compensations.deleteUsers(ids);
         await compensations.deleteEvents(events.map((e) => e.id));
       },
+      // A cancel does not interrupt the local step: the SDK does not wait for a cancelled local activity
+      // to end, so the undo could run before it commits and leave its rows. Like an activity's
+      // (WAIT_CANCELLATION_COMPLETED), the step ends first, and the flow answers what it wrote.
       run: () =>
-        (oneTask ? localSteps : activities).createUsersWithEvents(
-          input.users.map((u, i) => ({ ...u, id: ids[i] })),
-          events,
+        CancellationScope.nonCancellable(() =>
+          (oneTask ? localSteps : activities).createUsersWithEvents(
+            input.users.map((u, i) => ({ ...u, id: ids[i] })),
+            events,
+          ),
         ),
     });
     return users;
