@@ -65,7 +65,8 @@ function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> 
   // BENCH_WORKER_NODE_FLAGS: node flags for the worker process alone; by default those of `npm run worker`
   // (package.json), "" for none.
   const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(__dirname, 'worker-process.ts')], {
+  const launcher = join(projectRoot, 'infra', 'run-ts.cjs'); // as `npm run worker`: tsx kept out of the SDK's threads
+  const child = spawn(process.execPath, [...flags, launcher, join(__dirname, 'worker-process.ts')], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -226,17 +227,18 @@ async function main() {
       { id: claims.inviteId, email: email('raw'), token_hash: tokenHash, expires_at: new Date(claims.exp * 1000) },
     ]);
     const run = randomUUID();
-    await store.validateInviteToken(i.id, tokenHash);
-    const invite = await store.claimInviteForAccept(i.id, tokenHash, run);
-    await store.unlinkedEmailpassSnapshot(invite.email);
-    const identity = { id: newId('authid'), providerIdentityId: newId('provid'), email: invite.email };
-    await store.createEmailpassIdentity({ ...identity, passwordHash: hash });
-    const [user] = await store.createUsers([{ id: newId('user'), email: invite.email }]);
-    await store.linkIdentity(identity.id, user.id);
-    await store.recordEvents([
-      { id: `evt_${randomUUID()}`, name: 'user.created', payload: { id: user.id } },
-      { id: `evt_${randomUUID()}`, name: 'invite.accepted', payload: { id: i.id, user_id: user.id } },
-    ]);
+    const { ids } = await store.acceptPreflight(i.id, tokenHash);
+    await store.acceptInviteWithEvents({
+      inviteId: i.id,
+      tokenHash,
+      run,
+      identity: { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: hash },
+      user: { id: ids.user },
+      events: [
+        { id: ids.events[0], name: 'user.created', payload: { id: ids.user } },
+        { id: ids.events[1], name: 'invite.accepted', payload: { id: i.id, user_id: ids.user } },
+      ],
+    });
   };
 
   const rowsAt = async (n: number, c: number) => {
