@@ -44,10 +44,12 @@ export function acceptStore(prisma: PrismaClient, newId: (prefix: string) => str
      * Claims the invite (the conditional UPDATE that lets one of many concurrent accepts through), then
      * creates or checks the login, creates the user with the invite's e-mail and roles, links them, and
      * records user.created and invite.accepted. Idempotent: a retried attempt finds the user its
-     * committed attempt made (the id is the workflow's) and answers the same.
+     * committed attempt made (the preflight fixed the id, in history) and answers the same; attempts of
+     * one run (a timed-out attempt may still be writing) take turns on a lock over the invite id.
      */
     acceptInviteWithEvents(input: AcceptWrite): Promise<UserAccount> {
       return onTx(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${input.inviteId}))`;
         const done = await tx.user.findUnique({ where: { id: input.user.id } });
         if (done) return { user: toUserDTO(done), authIdentityId: input.identity.id };
 
