@@ -14,6 +14,8 @@ import { reconcilerFindings, reconcilerRepairs } from '../metrics/registry';
 
 /** The flows that undo what they did when they fail: a terminated run of one of them may have left rows. */
 const SAGA_WORKFLOW_TYPES = SAGA_FLOWS.map(workflowType);
+/** Flows whose first workflow task writes (a local step): terminated inside it, they left rows. */
+const WRITES_IN_FIRST_TASK: string[] = [workflowType('createUsers')];
 
 async function runStatus(client: Client, workflowId: string): Promise<{ status: string; runId?: string }> {
   try {
@@ -69,9 +71,17 @@ export function reconcileActivities(store: Store, temporal: () => Client) {
         if (latest.status === 'RUNNING') await client.workflow.getHandle(workflowId, latest.runId).cancel();
         return { resetRunId: latest.runId };
       }
-      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-      const lastTask = [...(history.events ?? [])].reverse().find((e) => e.workflowTaskCompletedEventAttributes);
-      if (!lastTask?.eventId) return { resetRunId: null }; // terminated before its first step: nothing to undo
+      const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+      // A flow that writes in its first workflow task (createUsers: one task, a local step) can be
+      // terminated inside it, its write committed and no task completed: the reset then re-runs that
+      // first task, whose ids are the same (workflows/ids.ts), so its undo finds the rows. Other flows
+      // write nothing before their first task completes: no completed task, nothing to undo.
+      const lastTask =
+        [...events].reverse().find((e) => e.workflowTaskCompletedEventAttributes) ??
+        (WRITES_IN_FIRST_TASK.includes(events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '')
+          ? events.find((e) => e.workflowTaskStartedEventAttributes)
+          : undefined);
+      if (!lastTask?.eventId) return { resetRunId: null };
       const { runId: resetRunId } = await client.workflowService.resetWorkflowExecution({
         namespace: client.options.namespace,
         workflowExecution: { workflowId, runId },

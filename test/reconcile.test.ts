@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createActivities, type Activities } from '../activities';
-import { acceptInvite, createInvites, type UsermodClient } from '../client';
+import { acceptInvite, createInvites, createUsers, type UsermodClient } from '../client';
 import type { ReconcileResult } from '../domain';
 import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
@@ -43,6 +43,15 @@ function holdAfterWrite() {
     throw ApplicationFailure.nonRetryable('released after the write', 'injected');
   };
   return { acceptInviteWithEvents, reached, release };
+}
+
+async function runningOf(ctx: UsermodClient, workflowType: string): Promise<string> {
+  for await (const w of ctx.client.workflow.list({
+    query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${workflowType}" AND ExecutionStatus = "Running"`,
+  })) {
+    return w.workflowId;
+  }
+  throw new Error(`no running ${workflowType}`);
 }
 
 async function runningAccept(ctx: UsermodClient, inviteId: string): Promise<string> {
@@ -99,6 +108,50 @@ test("a terminated accept's leftovers are undone through its own compensations; 
 
   const again = await h.withWorker((ctx) => reconcile(ctx, false), reconcilerActivities());
   expect(again).toMatchObject({ runs: [], claims: [] });
+});
+
+test('a createUsers terminated inside its one workflow task, its local step committed, is undone by the reconciler', async () => {
+  const before = await snapshot(h.prisma);
+  const email = uniqueEmail('term-users');
+  let reach!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const workflowId = await h.withWorker(
+    async (ctx) => {
+      void createUsers(ctx, [{ email }]).catch(() => undefined);
+      await reached;
+      const id = await runningOf(ctx, 'createUsersWorkflow');
+      // Terminated while its only task runs: the user is committed, no task has completed.
+      await ctx.client.workflow.getHandle(id).terminate('operator');
+      release();
+      return id;
+    },
+    {
+      createUsersWithEvents: async (rows, events) => {
+        const users = await real.createUsersWithEvents(rows, events);
+        reach();
+        await released;
+        return users;
+      },
+    },
+  );
+  expect(await h.prisma.user.count({ where: { email } })).toBe(1);
+
+  await h.withWorker(async (ctx) => {
+    const done = await reconcile(ctx, false);
+    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
+    const err = await ctx.client.workflow
+      .getHandle(workflowId, done.runs[0].resetRunId!)
+      .result()
+      .catch((e: unknown) => e);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  }, reconcilerActivities());
+
+  const after = await snapshot(h.prisma);
+  const repairs = after.events.filter((e) => !before.events.some((b) => b.id === e.id));
+  expect(repairs).toEqual([expect.objectContaining({ name: 'reconciler.run_compensated' })]);
+  expect({ ...after, events: after.events.filter((e) => !repairs.includes(e)) }).toEqual(before);
 });
 
 test('an invite claimed by an accept that failed without undoing is released, with its user and login; a running accept is left alone', async () => {

@@ -1,5 +1,5 @@
-import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import { USER_IDS, type CreateUsersInput, type UserDTO } from '../domain';
+import { CancellationScope, CancelledFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { USER_IDS, type CreateUsersInput, type EventInput, type UserDTO } from '../domain';
 import { activities, compensations, local, localSteps } from './activity-options';
 import { workflowIds } from './ids';
 import { event, runSaga } from './saga';
@@ -14,8 +14,13 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
     const ids = oneTask ? workflowIds('user', input.users.length) : await local.newIds('user', input.users.length);
     upsertSearchAttributes([{ key: USER_IDS, value: ids }]);
 
-    // Creates the users, and their events in the same transaction (the outbox: no separate step).
-    const events = ids.map((id) => event('user.created', { id }));
+    // Creates the users, and their events in the same transaction (the outbox: no separate step). In the
+    // one task, the events' ids too are the same when a reset re-runs it (workflows/ids.ts).
+    const eventIds = oneTask ? workflowIds('evt', ids.length) : undefined;
+    const events: EventInput[] = ids.map((id, i) => ({
+      ...event('user.created', { id }),
+      ...(eventIds ? { id: eventIds[i] } : {}),
+    }));
     const users = await saga.step('create users', {
       undo: async () => {
         await compensations.deleteUsers(ids);
@@ -23,7 +28,7 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
       },
       // A cancel does not interrupt the local step: the SDK does not wait for a cancelled local activity
       // to end, so the undo could run before it commits and leave its rows. Like an activity's
-      // (WAIT_CANCELLATION_COMPLETED), the step ends first, and the flow answers what it wrote.
+      // (WAIT_CANCELLATION_COMPLETED), the step ends first; then the cancel undoes it (below).
       run: () =>
         CancellationScope.nonCancellable(() =>
           (oneTask ? localSteps : activities).createUsersWithEvents(
@@ -32,6 +37,11 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
           ),
         ),
     });
+    // A cancel that arrived while the step ran undoes it: the run ends cancelled with nothing left, as
+    // the reconciler's reset-then-cancel of a terminated run needs.
+    if (oneTask && CancellationScope.current().consideredCancelled) {
+      throw new CancelledFailure('the create was cancelled');
+    }
     return users;
   });
 }
