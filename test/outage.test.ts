@@ -264,58 +264,36 @@ test('a data error (a NUL byte) fails at once, in one attempt, with a clean mess
 test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a failed one and ends cancelled', async () => {
   const { user } = await createUserAccount(ctx, { email: uniqueEmail('cancel'), password: PASSWORD });
   const before = await snapshot(prisma);
-  let reachedLogins!: () => void;
-  const atLogins = new Promise<void>((r) => (reachedLogins = r));
-  overrides.deleteAuthIdentities = async (ids) => {
-    reachedLogins();
-    await sleep(1500); // the cancel arrives while this (second) step runs; the flow waits for it, then undoes
-    return createActivities(testDeps(store)).deleteAuthIdentities(ids);
-  };
-  const result = settle(removeUserAccount(ctx, user.id));
-  await atLogins;
-  const run = await cancelRunning('removeUserAccountWorkflow');
-  const r = await result;
-  expect(r.ok).toBe(false);
-  expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
-  expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
-  expect(await snapshot(prisma)).toEqual(before);
+  // The cancel arrives while the second step (the logins) runs; the flow waits for it, then undoes both.
+  const cancelled = await cancelWhileStepRuns('deleteAuthIdentities', 'removeUserAccountWorkflow', () =>
+    removeUserAccount(ctx, user.id),
+  );
+  await expectCancelledAndUndone(cancelled, before);
 });
 
 test('an accept cancelled while its one step commits is undone after the commit and ends cancelled', async () => {
   const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel-accept') }]);
   const before = await snapshot(prisma);
-  let reachedAccept!: () => void;
-  const atAccept = new Promise<void>((r) => (reachedAccept = r));
-  overrides.acceptInviteWithEvents = async (input) => {
-    reachedAccept();
-    await sleep(1500); // the cancel arrives while this step runs; it commits after that
-    return createActivities(testDeps(store)).acceptInviteWithEvents(input);
-  };
-  const result = settle(acceptInvite(ctx, { token: invite.token, password: PASSWORD }));
-  await atAccept;
-  const run = await cancelRunning('acceptInviteWorkflow');
-  const r = await result;
-  await sleep(500); // nothing may commit after the answer
-  expect(r.ok).toBe(false);
-  expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
-  expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
-  expect(await snapshot(prisma)).toEqual(before);
+  const cancelled = await cancelWhileStepRuns('acceptInviteWithEvents', 'acceptInviteWorkflow', () =>
+    acceptInvite(ctx, { token: invite.token, password: PASSWORD }),
+  );
+  await expectCancelledAndUndone(cancelled, before);
+});
+
+test('a createUsers cancelled while its local step commits is undone after the commit and ends cancelled', async () => {
+  const before = await snapshot(prisma);
+  const cancelled = await cancelWhileStepRuns('createUsersWithEvents', 'createUsersWorkflow', () =>
+    createUsers(ctx, [{ email: uniqueEmail('cancel-users') }]),
+  );
+  await expectCancelledAndUndone(cancelled, before);
 });
 
 test('a create cancelled while its step commits answers what the database holds', async () => {
   const before = await snapshot(prisma);
-  let reachedCreate!: () => void;
-  const atCreate = new Promise<void>((r) => (reachedCreate = r));
   const email = uniqueEmail('cancel-create');
-  overrides.createInvitesWithEvents = async (rows, events) => {
-    reachedCreate();
-    await sleep(1500); // the cancel arrives while this step runs; it commits after that
-    return createActivities(testDeps(store)).createInvitesWithEvents(rows, events);
-  };
-  const result = settle<Awaited<ReturnType<typeof createInvites>>>(createInvites(ctx, [{ email }]));
-  await atCreate;
-  await cancelRunning('createInvitesWorkflow');
-  const r = await result;
+  const { result: r } = await cancelWhileStepRuns('createInvitesWithEvents', 'createInvitesWorkflow', () =>
+    createInvites(ctx, [{ email }]),
+  );
   // The step committed: the flow is past its commit point, so it completes and the caller gets the invite
   // (an answer of "cancelled" with the invite kept and mailed would be a lie); had it been undone, nothing is left.
   if (r.ok) {
@@ -326,26 +304,36 @@ test('a create cancelled while its step commits answers what the database holds'
   }
 });
 
-test('a createUsers cancelled while its local step commits is undone after the commit and ends cancelled', async () => {
-  const before = await snapshot(prisma);
-  let reachedCreate!: () => void;
-  const atCreate = new Promise<void>((r) => (reachedCreate = r));
-  const email = uniqueEmail('cancel-users');
-  overrides.createUsersWithEvents = async (rows, events) => {
-    reachedCreate();
-    await sleep(1500); // the cancel arrives while this (local) step runs; it commits after that
-    return createActivities(testDeps(store)).createUsersWithEvents(rows, events);
+/**
+ * Starts a flow whose step `step` waits 1.5 s before it runs, and cancels the flow while it waits (as the
+ * Web UI or the CLI would): the step then runs, and commits, after the cancel arrived.
+ */
+async function cancelWhileStepRuns<T>(step: keyof Activities, workflowType: string, start: () => Promise<T>) {
+  const real = createActivities(testDeps(store)) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  let reached!: () => void;
+  const atStep = new Promise<void>((r) => (reached = r));
+  (overrides as Record<string, unknown>)[step] = async (...args: unknown[]) => {
+    reached();
+    await sleep(1500);
+    return real[step](...args);
   };
-  const result = settle(createUsers(ctx, [{ email }]));
-  await atCreate;
-  const run = await cancelRunning('createUsersWorkflow');
-  const r = await result;
-  await sleep(500); // nothing may commit after the answer
-  expect(r.ok).toBe(false);
-  expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
+  const result = settle(start());
+  await atStep;
+  const run = await cancelRunning(workflowType);
+  return { run, result: await result };
+}
+
+/** The run ended cancelled, its caller was told so, and nothing of it is left (nor commits later). */
+async function expectCancelledAndUndone(
+  { run, result }: { run: { workflowId: string }; result: { ok: boolean } },
+  before: Awaited<ReturnType<typeof snapshot>>,
+) {
+  await sleep(500);
+  expect(result.ok).toBe(false);
+  expect((result as { error?: WorkflowFailedError }).error?.cause).toBeInstanceOf(CancelledFailure);
   expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('CANCELLED');
   expect(await snapshot(prisma)).toEqual(before);
-});
+}
 
 /** Cancels this file's one running run of the workflow type, as the Web UI or the CLI would; returns it. */
 async function cancelRunning(workflowType: string) {

@@ -45,6 +45,21 @@ function holdAfterWrite() {
   return { acceptInviteWithEvents, reached, release };
 }
 
+/** A reconciler run repairs this terminated run: reset, cancelled, undone by its own saga. */
+async function reconcileAndExpectUndone(workflowId: string) {
+  await h.withWorker(async (ctx) => {
+    const done = await reconcile(ctx, false);
+    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
+    // The reset run replays the terminated one, is cancelled, and undoes every step it had registered.
+    const err = await ctx.client.workflow
+      .getHandle(workflowId, done.runs[0].resetRunId!)
+      .result()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  }, reconcilerActivities());
+}
+
 async function runningOf(ctx: UsermodClient, workflowType: string): Promise<string> {
   for await (const w of ctx.client.workflow.list({
     query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${workflowType}" AND ExecutionStatus = "Running"`,
@@ -88,17 +103,7 @@ test("a terminated accept's leftovers are undone through its own compensations; 
   expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
   expect(await h.store.listEvents({ name: 'reconciler.run_compensated' })).toEqual([]);
 
-  await h.withWorker(async (ctx) => {
-    const done = await reconcile(ctx, false);
-    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
-    // The reset run replays the terminated one, is cancelled, and undoes every step it had registered.
-    const err = await ctx.client.workflow
-      .getHandle(workflowId, done.runs[0].resetRunId!)
-      .result()
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-  }, reconcilerActivities());
+  await reconcileAndExpectUndone(workflowId);
 
   const after = await snapshot(h.prisma);
   const repairs = after.events.filter((e) => e.name === 'reconciler.run_compensated');
@@ -138,15 +143,7 @@ test('a createUsers terminated inside its one workflow task, its local step comm
   );
   expect(await h.prisma.user.count({ where: { email } })).toBe(1);
 
-  await h.withWorker(async (ctx) => {
-    const done = await reconcile(ctx, false);
-    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
-    const err = await ctx.client.workflow
-      .getHandle(workflowId, done.runs[0].resetRunId!)
-      .result()
-      .catch((e: unknown) => e);
-    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-  }, reconcilerActivities());
+  await reconcileAndExpectUndone(workflowId);
 
   const after = await snapshot(h.prisma);
   const repairs = after.events.filter((e) => !before.events.some((b) => b.id === e.id));
