@@ -304,12 +304,18 @@ async function main() {
   const ratio = (a?: number, b?: number) => (a && b ? Number((a / b).toFixed(2)) : NaN);
   const noop20 = find('noop workflow', C);
   const noop1 = find('noop workflow', 1);
-  const goals: { goal: string; measured: number; target: string; met: boolean }[] = [];
-  const goal = (g: string, measured: number, target: string, met: boolean) =>
-    goals.push({ goal: g, measured, target, met: met && !Number.isNaN(measured) });
+  const goals: { goal: string; measured: number; target: string; met: boolean; note?: string }[] = [];
+  const goal = (g: string, measured: number, target: string, met: boolean, note?: string) =>
+    goals.push({ goal: g, measured, target, met: met && !Number.isNaN(measured), ...(note ? { note } : {}) });
+  // The dev server's noop floor sometimes stalls at c=20 (a tail of seconds: README, Performance); a ratio
+  // against a stalled floor is flattered, so the table says so instead of letting it pass unremarked.
+  const stalled = noop20 && noop20.p99 > 3 * noop20.p50;
+  const floorNote = stalled
+    ? `the noop floor stalled in this run (p99 ${noop20.p99} ms, p50 ${noop20.p50} ms): ratio flattered`
+    : undefined;
   for (const flow of ['createUsersWorkflow', 'createInvitesWorkflow']) {
     const t = ratio(find(flow, C)?.opsPerSecond, noop20?.opsPerSecond);
-    goal(`${flow} ops/s (c=${C}) / noop workflow's`, t, '≥ 0.8', t >= 0.8);
+    goal(`${flow} ops/s (c=${C}) / noop workflow's`, t, '≥ 0.8', t >= 0.8, floorNote);
     const l = ratio(find(flow, 1)?.p50, noop1?.p50);
     goal(`${flow} p50 (c=1) / noop workflow's`, l, '≤ 1.5', l <= 1.5);
   }
@@ -368,7 +374,7 @@ async function main() {
   );
   console.log(`worker peak RSS (VmHWM, whole run incl. bulk): ${workerPeakMb} MB`);
   console.log('goals (issue 15), ratios of this run:');
-  console.table(goals.map((g) => ({ ...g, met: g.met ? 'yes' : 'NO' })));
+  console.table(goals.map((g) => ({ ...g, met: g.met ? 'yes' : 'NO', note: g.note ?? '' })));
   writeFileSync(
     OUT,
     JSON.stringify(
