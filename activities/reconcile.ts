@@ -76,11 +76,11 @@ export function reconcileActivities(store: Store, temporal: () => Client) {
       // terminated inside it, its write committed and no task completed: the reset then re-runs that
       // first task, whose ids are the same (workflows/ids.ts), so its undo finds the rows. Other flows
       // write nothing before their first task completes: no completed task, nothing to undo.
-      const lastTask =
-        [...events].reverse().find((e) => e.workflowTaskCompletedEventAttributes) ??
-        (WRITES_IN_FIRST_TASK.includes(events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '')
-          ? events.find((e) => e.workflowTaskStartedEventAttributes)
-          : undefined);
+      const flow = events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '';
+      const firstTask = WRITES_IN_FIRST_TASK.includes(flow)
+        ? events.find((e) => e.workflowTaskStartedEventAttributes)
+        : undefined;
+      const lastTask = [...events].reverse().find((e) => e.workflowTaskCompletedEventAttributes) ?? firstTask;
       if (!lastTask?.eventId) return { resetRunId: null };
       const { runId: resetRunId } = await client.workflowService.resetWorkflowExecution({
         namespace: client.options.namespace,

@@ -39,7 +39,7 @@ import { migrate } from '../devstack/migrate';
 import { ensureTemporalCli } from '../devstack/temporal-cli';
 import { startDevServer } from '../devstack/temporal-server';
 import { freePort } from '../devstack/free-port';
-import { SUPER_ADMIN_ROLE_ID } from '../domain';
+import { acceptEvents, SUPER_ADMIN_ROLE_ID } from '../domain';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { newId } from '../store/ids';
@@ -234,10 +234,7 @@ async function main() {
       run,
       identity: { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: hash },
       user: { id: ids.user },
-      events: [
-        { id: ids.events[0], name: 'user.created', payload: { id: ids.user } },
-        { id: ids.events[1], name: 'invite.accepted', payload: { id: i.id, user_id: ids.user } },
-      ],
+      events: acceptEvents(i.id, ids),
     });
   };
 

@@ -74,6 +74,12 @@ export interface AcceptPreflight {
   identityUpdatedAt?: string;
 }
 
+/** The accept's events, under the ids its preflight fixed (the workflow and the benchmark's direct row). */
+export const acceptEvents = (inviteId: string, ids: AcceptPreflight['ids']): EventInput[] => [
+  { id: ids.events[0], name: 'user.created', payload: { id: ids.user } },
+  { id: ids.events[1], name: 'invite.accepted', payload: { id: inviteId, user_id: ids.user } },
+];
+
 /** The accept's one write (store/accept.ts): ids made by the workflow, so a retried write finds its own rows. */
 export interface AcceptWrite {
   inviteId: string;

@@ -11,6 +11,8 @@ import { inviteStore } from './invites';
 import { recordIn } from './outbox';
 import type { PrismaClient } from './prisma';
 import { grantInviteRoles } from './rbac';
+import { onTransaction } from './transaction';
+import { eventStore } from './events';
 import { toUserDTO, userStore } from './users';
 
 /**
@@ -19,9 +21,6 @@ import { toUserDTO, userStore } from './users';
  * nothing to undo. The store methods run on the transaction's client (they use its model delegates).
  */
 export function acceptStore(prisma: PrismaClient, newId: (prefix: string) => string) {
-  const onTx = <T>(fn: (tx: PrismaClient) => Promise<T>) =>
-    prisma.$transaction((tx) => fn(tx as unknown as PrismaClient));
-
   return {
     /** Reads only: the token is the invite's current one, what the write replaces or links as it is, and the write's ids. */
     async acceptPreflight(inviteId: string, tokenHash: string, authIdentityId?: string): Promise<AcceptPreflight> {
@@ -48,7 +47,7 @@ export function acceptStore(prisma: PrismaClient, newId: (prefix: string) => str
      * one run (a timed-out attempt may still be writing) take turns on a lock over the invite id.
      */
     acceptInviteWithEvents(input: AcceptWrite): Promise<UserAccount> {
-      return onTx(async (tx) => {
+      return onTransaction(prisma, async (tx) => {
         await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${input.inviteId}))`;
         const done = await tx.user.findUnique({ where: { id: input.user.id } });
         if (done) return { user: toUserDTO(done), authIdentityId: input.identity.id };
@@ -85,7 +84,7 @@ export function acceptStore(prisma: PrismaClient, newId: (prefix: string) => str
 
     /** Undoes acceptInviteWithEvents exactly, in one transaction; only what this run wrote. Idempotent. */
     async undoAcceptInvite(input: AcceptUndo): Promise<void> {
-      await onTx(async (tx) => {
+      await onTransaction(prisma, async (tx) => {
         // The write is one transaction: without this run's user it never committed, and there is nothing
         // to undo (a replaced login someone deleted since is not this run's to recreate).
         if (!(await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } }))) return;
@@ -93,13 +92,13 @@ export function acceptStore(prisma: PrismaClient, newId: (prefix: string) => str
         if (input.registered) {
           await auth.unlinkIdentity(input.identityId, input.userId, input.registered.updatedAt);
         } else {
-          await tx.authIdentity.deleteMany({ where: { id: input.identityId } }); // the login this run created
+          await auth.deleteAuthIdentity(input.identityId); // the login this run created
         }
-        await tx.userRbacRole.deleteMany({ where: { user_id: input.userId } });
-        await tx.user.deleteMany({ where: { id: input.userId } });
+        await tx.userRbacRole.deleteMany({ where: { user_id: input.userId } }); // a new user: every link is ours
+        await userStore(tx, newId).deleteUsers([input.userId]);
         if (input.squatter) await auth.recreateIdentities([input.squatter]);
         await inviteStore(tx).releaseInviteClaim(input.inviteId, input.run, input.inviteUpdatedAt);
-        await tx.event.deleteMany({ where: { id: { in: input.eventIds } } });
+        await eventStore(tx).deleteEvents(input.eventIds);
       });
     },
   };

@@ -1,6 +1,7 @@
 import type { CreateInviteInput, CreateUserInput, EventInput, InviteDTO, UserDTO } from '../domain';
 import { inviteStore } from './invites';
 import type { Prisma, PrismaClient } from './prisma';
+import { onTransaction } from './transaction';
 import { userStore } from './users';
 
 /**
@@ -10,10 +11,9 @@ import { userStore } from './users';
  * (deleteEvents) with its rows.
  */
 export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => string) {
-  // The stores' methods run on the transaction's client (they only use its model delegates).
   const within = <T>(fn: (tx: PrismaClient) => Promise<T>, events: EventInput[]) =>
-    prisma.$transaction(async (tx) => {
-      const out = await fn(tx as unknown as PrismaClient);
+    onTransaction(prisma, async (tx) => {
+      const out = await fn(tx);
       await recordIn(tx, events);
       return out;
     });

@@ -7,11 +7,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  acceptEvents,
   INVITE_IDS,
   normalizeEmail,
   USER_IDS,
   type AcceptInviteInput,
-  type EventInput,
   type UserAccount,
 } from '../domain';
 import { activities, compensations, local } from './activity-options';
@@ -132,10 +132,7 @@ async function acceptInOneStep(saga: Saga, input: AcceptInviteInput): Promise<Us
   const { ids } = pre;
   upsertSearchAttributes([{ key: USER_IDS, value: [ids.user] }]);
 
-  const events: EventInput[] = [
-    { id: ids.events[0], name: 'user.created', payload: { id: ids.user } },
-    { id: ids.events[1], name: 'invite.accepted', payload: { id: input.inviteId, user_id: ids.user } },
-  ];
+  const events = acceptEvents(input.inviteId, ids);
   const account = await saga.step('accept the invite', {
     undo: () =>
       compensations.undoAcceptInvite({

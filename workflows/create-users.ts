@@ -1,5 +1,5 @@
 import { CancellationScope, CancelledFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import { USER_IDS, type CreateUsersInput, type EventInput, type UserDTO } from '../domain';
+import { USER_IDS, type CreateUsersInput, type UserDTO } from '../domain';
 import { activities, compensations, local, localSteps } from './activity-options';
 import { workflowIds } from './ids';
 import { event, runSaga } from './saga';
@@ -17,10 +17,7 @@ export async function createUsersWorkflow(input: CreateUsersInput): Promise<User
     // Creates the users, and their events in the same transaction (the outbox: no separate step). In the
     // one task, the events' ids too are the same when a reset re-runs it (workflows/ids.ts).
     const eventIds = oneTask ? workflowIds('evt', ids.length) : undefined;
-    const events: EventInput[] = ids.map((id, i) => ({
-      ...event('user.created', { id }),
-      ...(eventIds ? { id: eventIds[i] } : {}),
-    }));
+    const events = ids.map((id, i) => event('user.created', { id }, eventIds?.[i]));
     const users = await saga.step('create users', {
       undo: async () => {
         await compensations.deleteUsers(ids);

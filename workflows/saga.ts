@@ -88,9 +88,12 @@ export function afterCommit<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return CancellationScope.nonCancellable(() => untilItSucceeds(name, fn));
 }
 
-/** An outbox event with an id fixed by the workflow history, so retried writes record it once. */
-export const event = (name: EventName, payload: Record<string, unknown>): EventInput => ({
-  id: `evt_${uuid4()}`,
+/**
+ * An outbox event with an id fixed by the workflow history, so retried writes record it once: made here,
+ * or given when it must also survive a reset (workflows/ids.ts, an activity's result).
+ */
+export const event = (name: EventName, payload: Record<string, unknown>, id = `evt_${uuid4()}`): EventInput => ({
+  id,
   name,
   payload,
 });
