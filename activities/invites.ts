@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inviteTokenHash } from '../auth';
-import type { EventInput, InviteDTO, InviteTokenClaims, NewInvite } from '../domain';
+import type { EventInput, InviteDraft, InviteDTO, InvitesWithClaims, InviteTokenClaims, NewInvite } from '../domain';
 import type { Store } from '../store';
 import { newId } from '../store/ids';
 
@@ -50,6 +50,23 @@ export function inviteActivities(store: Store, tokens: InviteTokenSettings) {
       events: EventInput[],
     ): Promise<InviteDTO[]> {
       return store.createInvitesWithEvents(await Promise.all(items.map(row)), events);
+    },
+
+    /**
+     * createInvitesWithEvents as the one-task create's local step: its claims come from workflow code
+     * (the same on every attempt: iat is the workflow's start), their expiry from this worker's lifetime.
+     * `found`: an earlier attempt of the run had committed them (store/outbox.ts createInvitesOnce).
+     */
+    async createInvitesFromDrafts(
+      drafts: (NewInvite & { draft: InviteDraft })[],
+      events: EventInput[],
+    ): Promise<InvitesWithClaims & { found: boolean }> {
+      const items = drafts.map(({ draft, ...invite }) => ({
+        ...invite,
+        claims: { ...draft, exp: draft.iat + (invite.expires_in ?? tokens.validDurationSeconds) },
+      }));
+      const { invites, found } = await store.createInvitesOnce(await Promise.all(items.map(row)), events);
+      return { invites, claims: items.map((i) => i.claims), found };
     },
 
     /** store.refreshInviteTokens with the hashes of the new tokens. */

@@ -14,8 +14,11 @@ import { reconcilerFindings, reconcilerRepairs } from '../metrics/registry';
 
 /** The flows that undo what they did when they fail: a terminated run of one of them may have left rows. */
 const SAGA_WORKFLOW_TYPES = SAGA_FLOWS.map(workflowType);
-/** Flows whose first workflow task writes (a local step): terminated inside it, they left rows. */
-const WRITES_IN_FIRST_TASK: string[] = [workflowType('createUsers')];
+/**
+ * Flows whose first workflow task writes (a local step): terminated inside it, they may have left rows.
+ * createInvites' re-run finds its committed invites and, past its commit point, completes (delivers them).
+ */
+const WRITES_IN_FIRST_TASK: string[] = [workflowType('createUsers'), workflowType('createInvites')];
 
 async function runStatus(client: Client, workflowId: string): Promise<{ status: string; runId?: string }> {
   try {
@@ -72,10 +75,10 @@ export function reconcileActivities(store: Store, temporal: () => Client) {
         return { resetRunId: latest.runId };
       }
       const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-      // A flow that writes in its first workflow task (createUsers: one task, a local step) can be
-      // terminated inside it, its write committed and no task completed: the reset then re-runs that
-      // first task, whose ids are the same (workflows/ids.ts), so its undo finds the rows. Other flows
-      // write nothing before their first task completes: no completed task, nothing to undo.
+      // A flow that writes in its first workflow task (one task, a local step) can be terminated inside
+      // it, its write committed and no task completed: the reset then re-runs that first task, whose ids
+      // are the same (workflows/ids.ts), so its undo finds the rows. Other flows write nothing before
+      // their first task completes: no completed task, nothing to undo.
       const flow = events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '';
       const firstTask = WRITES_IN_FIRST_TASK.includes(flow)
         ? events.find((e) => e.workflowTaskStartedEventAttributes)

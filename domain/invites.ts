@@ -71,6 +71,12 @@ export interface InviteTokenClaims {
   exp: number;
 }
 
+/**
+ * An invite's claims as workflow code makes them (createInvites in one workflow task): without their
+ * expiry, which the worker fixes from its configured lifetime (or the invite's expires_in).
+ */
+export type InviteDraft = Omit<InviteTokenClaims, 'exp'>;
+
 /** What a resend must put back if its flow fails: the previous token hash and expiry. */
 export interface InviteTokenState {
   id: string;

@@ -26,8 +26,7 @@ export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => str
      */
     createUsersWithEvents(data: CreateUserInput[], events: EventInput[]): Promise<UserDTO[]> {
       return within(async (tx) => {
-        const key = data.map((d) => d.id ?? '').join(',');
-        await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${key}))`;
+        await takeTurns(tx, data);
         return userStore(tx, newId).createUsers(data);
       }, events);
     },
@@ -36,7 +35,30 @@ export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => str
     createInvitesWithEvents(data: CreateInviteInput[], events: EventInput[]): Promise<InviteDTO[]> {
       return within((tx) => inviteStore(tx).createInvites(data), events);
     },
+
+    /**
+     * createInvitesWithEvents as a local step (createInvites in one workflow task): attempts for the same
+     * ids take turns, as createUsersWithEvents'. `found`: an earlier attempt had committed these invites,
+     * so the run is past its commit point (their mail may have gone out), whatever arrived since.
+     */
+    createInvitesOnce(
+      data: CreateInviteInput[],
+      events: EventInput[],
+    ): Promise<{ invites: InviteDTO[]; found: boolean }> {
+      return within(async (tx) => {
+        await takeTurns(tx, data);
+        const ids = data.map((d) => d.id);
+        const found = (await tx.invite.count({ where: { id: { in: ids } } })) === ids.length;
+        return { invites: await inviteStore(tx).createInvites(data), found };
+      }, events);
+    },
   };
+}
+
+/** Holds, until the transaction ends, a lock on these rows' ids: a second attempt waits for the first. */
+async function takeTurns(tx: PrismaClient, rows: { id?: string | null }[]): Promise<void> {
+  const key = rows.map((r) => r.id ?? '').join(',');
+  await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${key}))`;
 }
 
 /** Records events in the given transaction; an event already recorded (same id) is left as it is. */

@@ -99,9 +99,9 @@ describe('createInvitesWorkflow', () => {
     await err(
       run((ctx) => createInvites(ctx, [{ email: uniqueEmail() }, { email: uniqueEmail() }]), {
         // The invites and their events commit together (the outbox), then the step is reported failed.
-        createInvitesWithEvents: async (rows, events) => {
-          await h.realActivities.createInvitesWithEvents(rows, events);
-          return boom('createInvitesWithEvents')();
+        createInvitesFromDrafts: async (drafts, events) => {
+          await h.realActivities.createInvitesFromDrafts(drafts, events);
+          return boom('createInvitesFromDrafts')();
         },
       }),
     );
@@ -324,7 +324,7 @@ describe('acceptInviteWorkflow', () => {
       testDeps(h.store, { inviteTokens: { ...testInviteTokens, validDurationSeconds: 1 } }),
     );
     const [invite] = await run((ctx) => createInvites(ctx, [{ email: uniqueEmail('late') }]), {
-      newInviteClaims: short.newInviteClaims,
+      createInvitesFromDrafts: short.createInvitesFromDrafts,
     });
     await new Promise((r) => setTimeout(r, 2100));
     expect(await err(run((ctx) => acceptInvite(ctx, { token: invite.token, password: PASSWORD })))).toMatchObject({

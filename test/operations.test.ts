@@ -31,7 +31,7 @@ afterAll(() => h.close());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shortLived = () =>
   createActivities(testDeps(h.store, { inviteTokens: { ...testInviteTokens, validDurationSeconds: 1 } }))
-    .newInviteClaims;
+    .createInvitesFromDrafts;
 const tokenIn = (text: string) => new URL(/https?:\/\/\S+/.exec(text)![0]).searchParams.get('token');
 
 /** A real SMTP server on loopback that keeps what it receives (or refuses every recipient). */
@@ -154,10 +154,10 @@ describe('expireInvitesWorkflow', () => {
   test('expires exactly the pending invites past their expiry, one event each, and a second run changes nothing', async () => {
     const [a, b] = await h.withWorker(
       (ctx) => createInvites(ctx, [{ email: uniqueEmail('exp') }, { email: uniqueEmail('exp') }]),
-      { newInviteClaims: shortLived() },
+      { createInvitesFromDrafts: shortLived() },
     );
     const [revokedShort] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('exp') }]), {
-      newInviteClaims: shortLived(),
+      createInvitesFromDrafts: shortLived(),
     });
     await h.store.softDeleteInvites([revokedShort.id]);
     const [live] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('live') }]));
@@ -204,7 +204,7 @@ describe('expireInvitesWorkflow', () => {
 
   test('purges expired and revoked invites older than the retention', async () => {
     const [old] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('purge') }]), {
-      newInviteClaims: shortLived(),
+      createInvitesFromDrafts: shortLived(),
     });
     const [revoked, kept] = await h.withWorker((ctx) =>
       createInvites(ctx, [{ email: uniqueEmail('purge') }, { email: uniqueEmail('keep') }]),

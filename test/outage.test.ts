@@ -28,7 +28,16 @@ import { createStore, type Store } from '../store';
 import { createPrisma, type PrismaClient } from '../store/prisma';
 import { bundleWorkflows, createWorker } from '../worker/worker';
 import type { FlowPolicy } from '../domain';
-import { sdkLog, snapshot, testDataConverter, testDeps, testInviteTokens, testSealer, uniqueEmail } from './harness';
+import {
+  sdkLog,
+  sentMail,
+  snapshot,
+  testDataConverter,
+  testDeps,
+  testInviteTokens,
+  testSealer,
+  uniqueEmail,
+} from './harness';
 
 // Seconds, not minutes: the forward budget is a worker setting (workflows/policy.ts).
 const POLICY: FlowPolicy = { forwardBudgetSeconds: 3, compensationAlertSeconds: 2, maxRetryIntervalSeconds: 1 };
@@ -44,6 +53,8 @@ let worker: Worker;
 let running: Promise<void>;
 let ctx: UsermodClient;
 let overrides: Partial<Activities> = {};
+/** A worker of this file's activities on another task queue. */
+let startWorker: (taskQueue: string) => Promise<Worker>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PASSWORD = 'correct horse battery';
@@ -65,14 +76,17 @@ beforeAll(async () => {
     Object.keys(real).map((name) => [name, (...args: unknown[]) => fn(name)(...args)]),
   ) as unknown as Activities;
   const taskQueue = `outage-${randomUUID()}`;
-  worker = await createWorker({
-    connection: native,
-    namespace: 'default',
-    taskQueue,
-    activities,
-    workflowBundle: await bundleWorkflows(POLICY),
-    dataConverter: testDataConverter,
-  });
+  const workflowBundle = await bundleWorkflows(POLICY);
+  startWorker = (queue) =>
+    createWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue: queue,
+      activities,
+      workflowBundle,
+      dataConverter: testDataConverter,
+    });
+  worker = await startWorker(taskQueue);
   running = worker.run();
   ctx = { client, taskQueue, jwtSecret: testInviteTokens.secret, seal: testSealer };
   watchCompensations(client);
@@ -141,10 +155,10 @@ test('the database stops after the first steps and stays away through the compen
     await stopped;
     return real.createUsersWithEvents(users, events);
   };
-  overrides.createInvitesWithEvents = async (invites, events) => {
+  overrides.createInvitesFromDrafts = async (invites, events) => {
     stopped ??= pg.stop();
     await stopped;
-    return real.createInvitesWithEvents(invites, events);
+    return real.createInvitesFromDrafts(invites, events);
   };
   const flows = [
     acceptInvite(ctx, { token: toAccept1.token, password: PASSWORD }),
@@ -288,20 +302,34 @@ test('a createUsers cancelled while its local step commits is undone after the c
   await expectCancelledAndUndone(cancelled, before);
 });
 
-test('a create cancelled while its step commits answers what the database holds', async () => {
-  const before = await snapshot(prisma);
+test('a create cancelled while its step commits completes: past its commit point, the invite stands, mailed once', async () => {
   const email = uniqueEmail('cancel-create');
-  const { result: r } = await cancelWhileStepRuns('createInvitesWithEvents', 'createInvitesWorkflow', () =>
+  const { run, result: r } = await cancelWhileStepRuns('createInvitesFromDrafts', 'createInvitesWorkflow', () =>
     createInvites(ctx, [{ email }]),
   );
-  // The step committed: the flow is past its commit point, so it completes and the caller gets the invite
-  // (an answer of "cancelled" with the invite kept and mailed would be a lie); had it been undone, nothing is left.
-  if (r.ok) {
-    expect(await store.retrieveInvite(r.value[0].id)).toMatchObject({ email, delivery_status: 'sent' });
-  } else {
-    expect((r as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
-    expect(await snapshot(prisma)).toEqual(before);
-  }
+  // The step committed and the mail went out in the same workflow task, which the cancel then failed; the
+  // task ran again, found the invite committed and already sent, and completed (an answer of "cancelled"
+  // with the invite kept and mailed would be a lie; undoing it would leave a mail with a dead link).
+  expect(r.ok).toBe(true);
+  const [invite] = (r as { value: { id: string }[] }).value;
+  expect(await store.retrieveInvite(invite.id)).toMatchObject({ email, delivery_status: 'sent' });
+  expect(sentMail.filter((m) => m.to === email)).toHaveLength(1);
+  expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('COMPLETED');
+});
+
+test('a create cancelled before its step commits is undone and ends cancelled, nothing mailed', async () => {
+  const before = await snapshot(prisma);
+  const email = uniqueEmail('cancel-early');
+  // Started on a task queue no worker polls yet and cancelled there: its one task, once a worker takes it,
+  // sees the cancel from the start. The step still runs (its write and the check of a cancel are one
+  // unit), finds nothing an earlier attempt committed, and is undone.
+  const idle = { ...ctx, taskQueue: `outage-idle-${randomUUID()}` };
+  const started = settle(createInvites(idle, [{ email }]));
+  const run = await cancelRunning('createInvitesWorkflow', idle.taskQueue);
+  const late = await startWorker(idle.taskQueue);
+  const result = await late.runUntil(started);
+  await expectCancelledAndUndone({ run, result }, before);
+  expect(sentMail.filter((m) => m.to === email)).toEqual([]);
 });
 
 /**
@@ -335,13 +363,12 @@ async function expectCancelledAndUndone(
   expect(await snapshot(prisma)).toEqual(before);
 }
 
-/** Cancels this file's one running run of the workflow type, as the Web UI or the CLI would; returns it. */
-async function cancelRunning(workflowType: string) {
-  const [run] = await collect(
-    client.workflow.list({
-      query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "${workflowType}" AND ExecutionStatus = "Running"`,
-    }),
-  );
+/** Cancels the one running run of the workflow type on the queue, as the Web UI or the CLI would; returns it. */
+async function cancelRunning(workflowType: string, taskQueue = ctx.taskQueue) {
+  const query = `TaskQueue = "${taskQueue}" AND WorkflowType = "${workflowType}" AND ExecutionStatus = "Running"`;
+  // Visibility follows a start by a moment.
+  let [run] = await collect(client.workflow.list({ query }));
+  for (let i = 0; !run && i < 100; i++) [run] = (await sleep(100), await collect(client.workflow.list({ query })));
   await client.workflow.getHandle(run.workflowId).cancel();
   return run;
 }

@@ -4,7 +4,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { createActivities, type Activities } from '../activities';
 import { acceptInvite, createInvites, createUsers, type UsermodClient } from '../client';
 import type { ReconcileResult } from '../domain';
-import { openHarness, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
+import { openHarness, sentMail, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
 let h: Harness;
 let real: Activities;
@@ -149,6 +149,47 @@ test('a createUsers terminated inside its one workflow task, its local step comm
   const repairs = after.events.filter((e) => !before.events.some((b) => b.id === e.id));
   expect(repairs).toEqual([expect.objectContaining({ name: 'reconciler.run_compensated' })]);
   expect({ ...after, events: after.events.filter((e) => !repairs.includes(e)) }).toEqual(before);
+});
+
+test('a createInvites terminated inside its one workflow task, its invite committed, is finished by the reconciler: past its commit point, the invite stands and is mailed once', async () => {
+  const email = uniqueEmail('term-invite');
+  let reach!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const workflowId = await h.withWorker(
+    async (ctx) => {
+      void createInvites(ctx, [{ email }]).catch(() => undefined);
+      await reached;
+      const id = await runningOf(ctx, 'createInvitesWorkflow');
+      // Terminated while its only task runs: the invite is committed, no task has completed.
+      await ctx.client.workflow.getHandle(id).terminate('operator');
+      release();
+      return id;
+    },
+    {
+      createInvitesFromDrafts: async (drafts, events) => {
+        const made = await real.createInvitesFromDrafts(drafts, events);
+        reach();
+        await released;
+        return made;
+      },
+    },
+  );
+  const [invite] = await h.store.listInvites({ email });
+  expect(invite).toBeDefined();
+
+  await h.withWorker(async (ctx) => {
+    const done = await reconcile(ctx, false);
+    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
+    // The reset run re-runs the task, finds the invite its terminated run committed, and completes.
+    const result = await ctx.client.workflow.getHandle(workflowId, done.runs[0].resetRunId!).result();
+    expect(result.invites).toEqual([expect.objectContaining({ id: invite.id, email })]);
+  }, reconcilerActivities());
+  expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ email, delivery_status: 'sent' });
+  expect(sentMail.filter((m) => m.to === email)).toHaveLength(1);
+  const again = await h.withWorker((ctx) => reconcile(ctx, false), reconcilerActivities());
+  expect(again.runs).toEqual([]);
 });
 
 test('an invite claimed by an accept that failed without undoing is released, with its user and login; a running accept is left alone', async () => {

@@ -190,7 +190,11 @@ describe('issue 11.6: honest answers during outages', () => {
       throw ApplicationFailure.create({ type: 'database_gone', message: 'the database went away', nonRetryable: true });
     };
     // The invites' step (with its events, in one transaction: the outbox) fails for an infrastructure reason.
-    const broken = await h.startWorker({ createInvites: gone, createInvitesWithEvents: gone });
+    const broken = await h.startWorker({
+      createInvites: gone,
+      createInvitesWithEvents: gone,
+      createInvitesFromDrafts: gone,
+    });
     const failed = await api.call('POST', '/admin/invites', {
       token: admins[0].token,
       body: { email: e },

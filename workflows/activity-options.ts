@@ -74,7 +74,8 @@ export const bulkDelivery = proxyActivities<Pick<Activities, 'deliverInvites'>>(
 // the server per step). Only for steps whose inputs are fixed before that task (workflow-made ids, or
 // a result recorded in an earlier task): a task lost with its worker runs its local activities again.
 /** Forward steps as local activities: the budget and retries of `activities`. */
-export const localSteps = proxyLocalActivities<Pick<Activities, 'createUsersWithEvents'>>(forward);
+export const localSteps =
+  proxyLocalActivities<Pick<Activities, 'createUsersWithEvents' | 'createInvitesFromDrafts'>>(forward);
 
 /** Sending an invite as a local activity: the retries of `delivery`. */
 export const localDelivery = proxyLocalActivities<Pick<Activities, 'sendInvite'>>(mail);

@@ -20,13 +20,31 @@ export function workflowIds(prefix: string, count: number): string[] {
   const info = workflowInfo();
   let time = '';
   for (let t = info.startTime.getTime(), i = 0; i < 10; i++, t = Math.floor(t / 32)) time = BASE32[t % 32] + time;
-  const random = generator(`${info.originalExecutionRunId}/${prefix}`);
+  const random = runGenerator(prefix);
   return Array.from({ length: count }, () => {
     let part = '';
     for (let i = 0; i < 16; i++) part += BASE32[random() >>> 27];
     return `${prefix}_${time}${part}`;
   });
 }
+
+/**
+ * Random UUIDs (version 4 layout) made in workflow code, the same on a retried task and after a reset, as
+ * workflowIds' (one call per key per run): the invites' token ids (jti), which are no secret (the token
+ * is their signature, made by the worker from a key that never enters workflow code).
+ */
+export function workflowUuids(key: string, count: number): string[] {
+  const random = runGenerator(key);
+  const hex = () => (random() >>> 0).toString(16).padStart(8, '0');
+  return Array.from({ length: count }, () => {
+    const h = hex() + hex() + hex() + hex();
+    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  });
+}
+
+/** The generator of this run and key: seeded by the run's original id, which a reset keeps. */
+const runGenerator = (key: string) => generator(`${workflowInfo().originalExecutionRunId}/${key}`);
 
 /** 32-bit FNV-1a of `s` from the offset `seed`. */
 function fnv1a(s: string, seed: number): number {

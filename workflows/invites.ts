@@ -1,4 +1,10 @@
-import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  CancelledFailure,
+  patched,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   INVITE_IDS,
   type CreateInvitesInput,
@@ -14,7 +20,9 @@ import {
   local,
   localAfterCommit,
   localDelivery,
+  localSteps,
 } from './activity-options';
+import { workflowIds, workflowUuids } from './ids';
 import { afterCommit, event, recordEvents, runSaga } from './saga';
 import {
   awaitBulkDecision,
@@ -29,6 +37,9 @@ import { flowMetrics } from './sinks';
 export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<InvitesWithClaims> {
   // More than a few invites: the bulk path (batches, one delivery activity per batch instead of two per invite).
   if (!input.ids && input.invites.length > SMALL_CALL) return createInvitesInBatches(input);
+  // An admin's few invites (not a bulk batch, not an import): one workflow task. Runs from before the
+  // patch replay below (a local activity for the claims, the create an activity: two tasks).
+  if (!input.ids && !input.skipExisting && patched('create-invites-in-one-task')) return createInOneTask(input);
   const created = await runSaga(async (saga) => {
     // Ids, jti and expiry are fixed in history first: retries re-create the very same tokens. A bulk
     // batch gets its ids from the parent run (which undoes the batch by them).
@@ -79,6 +90,47 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
   // After the saga: nothing about delivery can undo the invites. A bulk batch sends its mails in one
   // activity (two per invite would not scale).
   await (input.bulk ? deliverBatch(created) : deliver(created));
+  return created;
+}
+
+/**
+ * createInvites in one workflow task: the claims are made in workflow code (ids, token ids and iat are the
+ * same on a retried task and after a reset: workflows/ids.ts), the create is a local step, and the
+ * delivery follows in the same task. A cancel arriving while the task runs fails it (a run's last task
+ * cannot complete past a new event), and the task runs again, finding what the first attempt did:
+ * - the invites were committed (`found`): the run is past its commit point, their mail may have gone out,
+ *   so it completes as a create cancelled after its step does, and does not mail them twice;
+ * - they were not: undone (nothing, or what this attempt wrote), and the run ends cancelled.
+ */
+async function createInOneTask(input: CreateInvitesInput): Promise<InvitesWithClaims> {
+  const { found, ...created } = await runSaga(async (saga) => {
+    const ids = workflowIds('invite', input.invites.length);
+    const jtis = workflowUuids('jti', ids.length);
+    const iat = Math.floor(workflowInfo().startTime.getTime() / 1000);
+    upsertSearchAttributes([{ key: INVITE_IDS, value: listedIds(ids) }]);
+    const eventIds = workflowIds('evt', ids.length);
+    const outbox = ids.map((id, n) => event('invite.created', { id }, eventIds[n]));
+    const drafts = input.invites.map((invite, n) => ({ ...invite, draft: { inviteId: ids[n], jti: jtis[n], iat } }));
+
+    // The invites (their token hashes) and their events, in one transaction; the step ends before a
+    // cancel is seen (as createUsers': the SDK does not wait for a cancelled local activity).
+    const made = await saga.step('create invites', {
+      undo: async () => {
+        await compensations.deleteInvites(ids);
+        await compensations.deleteEvents(eventIds);
+      },
+      run: () => CancellationScope.nonCancellable(() => localSteps.createInvitesFromDrafts(drafts, outbox)),
+    });
+    if (!made.found && CancellationScope.current().consideredCancelled) {
+      throw new CancelledFailure('the create was cancelled');
+    }
+    return made;
+  });
+  // An earlier attempt's delivery left its mark (sent, or failed and recorded): only the pending are sent.
+  const due = created.invites.flatMap((invite, n) =>
+    !found || invite.delivery_status === 'pending' ? [{ invite, claims: created.claims[n] }] : [],
+  );
+  await deliver({ invites: due.map((d) => d.invite), claims: due.map((d) => d.claims) });
   return created;
 }
 
