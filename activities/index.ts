@@ -62,6 +62,8 @@ export function createActivities(deps: ActivityDeps) {
 
     // Every activity whose arguments or results hold a password or token hash: sealed in, sealed out.
     ...sealedActivities(store, deps.seal),
+    undoAcceptInviteOnce: store.undoAcceptInviteOnce,
+    forgetUndoRecord: store.forgetUndoRecord,
 
     invitesForUpdate: store.invitesForUpdate,
     updateInvites: store.updateInvites,

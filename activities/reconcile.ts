@@ -16,9 +16,10 @@ import { reconcilerFindings, reconcilerRepairs } from '../metrics/registry';
 const SAGA_WORKFLOW_TYPES = SAGA_FLOWS.map(workflowType);
 /**
  * Flows whose first workflow task writes (a local step): terminated inside it, they may have left rows.
- * createInvites' re-run finds its committed invites and, past its commit point, completes (delivers them).
+ * createInvites' and acceptInvite's re-runs find what they committed and, past their commit point,
+ * complete (an invite is delivered, an account stands); createUsers' is undone.
  */
-const WRITES_IN_FIRST_TASK: string[] = [workflowType('createUsers'), workflowType('createInvites')];
+const WRITES_IN_FIRST_TASK: string[] = (['createUsers', 'createInvites', 'acceptInvite'] as const).map(workflowType);
 
 async function runStatus(client: Client, workflowId: string): Promise<{ status: string; runId?: string }> {
   try {

@@ -1,5 +1,6 @@
 import type { Opener } from '../auth/seal';
 import type {
+  AcceptOnce,
   AcceptUndo,
   AcceptWrite,
   IdentitySnapshot,
@@ -27,6 +28,14 @@ export function sealedActivities(store: Store, seal: Opener) {
   const openSnapshot = (s: IdentitySnapshot): IdentitySnapshot => ({
     ...s,
     providers: s.providers.map((p) => ({ ...p, password_hash: p.password_hash && openPassword(p.password_hash) })),
+  });
+  const openAccept = <T extends Pick<AcceptWrite, 'tokenHash' | 'identity'>>(input: T): T => ({
+    ...input,
+    tokenHash: openToken(input.tokenHash),
+    identity:
+      'registered' in input.identity
+        ? input.identity
+        : { ...input.identity, passwordHash: openPassword(input.identity.passwordHash) },
   });
 
   return {
@@ -71,15 +80,9 @@ export function sealedActivities(store: Store, seal: Opener) {
       const found = await store.acceptPreflight(inviteId, openToken(tokenHash), authIdentityId);
       return { ...found, squatter: found.squatter && sealSnapshot(found.squatter) };
     },
-    acceptInviteWithEvents: (input: AcceptWrite) =>
-      store.acceptInviteWithEvents({
-        ...input,
-        tokenHash: openToken(input.tokenHash),
-        identity:
-          'registered' in input.identity
-            ? input.identity
-            : { ...input.identity, passwordHash: openPassword(input.identity.passwordHash) },
-      }),
+    acceptInviteWithEvents: (input: AcceptWrite) => store.acceptInviteWithEvents(openAccept(input)),
+    /** The accept in one workflow task: the replaced login stays in the database (its undo record), never in history. */
+    acceptInviteOnce: (input: AcceptOnce) => store.acceptInviteOnce(openAccept(input)),
     undoAcceptInvite: (input: AcceptUndo) =>
       store.undoAcceptInvite({ ...input, squatter: input.squatter && openSnapshot(input.squatter) }),
   };

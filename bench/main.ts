@@ -226,16 +226,24 @@ async function main() {
     const [i] = await store.createInvites([
       { id: claims.inviteId, email: email('raw'), token_hash: tokenHash, expires_at: new Date(claims.exp * 1000) },
     ]);
-    const run = randomUUID();
-    const { ids } = await store.acceptPreflight(i.id, tokenHash);
-    await store.acceptInviteWithEvents({
+    // What the flow's one task does: the write, with its undo record, then forgetting that record.
+    const ids = {
+      user: newId('user'),
+      identity: newId('authid'),
+      providerIdentity: newId('provid'),
+      events: [newId('evt'), newId('evt')] as [string, string],
+    };
+    const undoId = newId('undo');
+    await store.acceptInviteOnce({
+      undoId,
       inviteId: i.id,
       tokenHash,
-      run,
+      run: randomUUID(),
       identity: { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: hash },
       user: { id: ids.user },
       events: acceptEvents(i.id, ids),
     });
+    await store.forgetUndoRecord(undoId);
   };
 
   const rowsAt = async (n: number, c: number) => {

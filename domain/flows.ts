@@ -96,6 +96,31 @@ export interface AcceptWrite {
   events: EventInput[];
 }
 
+/**
+ * The accept in one workflow task (a local step): its ids made in workflow code, and what it replaces
+ * read inside its own transaction and kept there, under `undoId`, for its undo (store/accept.ts).
+ */
+export type AcceptOnce = Omit<AcceptWrite, 'squatterId'> & { undoId: string };
+
+/** What an AcceptOnce found before it wrote: its undo record. */
+export interface AcceptBefore {
+  inviteUpdatedAt: string;
+  squatter: IdentitySnapshot | null;
+  identityUpdatedAt?: string;
+}
+
+/** Undoes an AcceptOnce from its undo record; harmless when it never committed (no record). */
+export interface AcceptOnceUndo {
+  undoId: string;
+  inviteId: string;
+  run: string;
+  userId: string;
+  identityId: string;
+  /** The login was the caller's own (two-step accept). */
+  registered: boolean;
+  eventIds: string[];
+}
+
 /** Undoes an AcceptWrite: everything it wrote, put back as the preflight read it. Harmless when it never ran. */
 export interface AcceptUndo {
   inviteId: string;

@@ -229,6 +229,8 @@ export async function snapshot(prisma: PrismaClient) {
     prisma.apiKey.findMany({ orderBy: { id: 'asc' } }),
     prisma.apiKeyRbacRole.findMany({ orderBy: [{ api_key_id: 'asc' }, { role_id: 'asc' }] }),
   ]);
+  // What a one-task step keeps for its undo (store/accept.ts): gone once its run is done or undone.
+  const undoRecords = await prisma.undoRecord.findMany({ orderBy: { id: 'asc' } });
   return {
     users,
     invites,
@@ -241,6 +243,7 @@ export async function snapshot(prisma: PrismaClient) {
     inviteRoles,
     apiKeys,
     apiKeyRoles,
+    undoRecords,
   };
 }
 

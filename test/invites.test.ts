@@ -259,12 +259,12 @@ describe('acceptInviteWorkflow', () => {
   // The accept is one step, one transaction (store/accept.ts): it fails before it writes, or after it
   // committed (then its one undo puts everything back).
   const acceptFailures: [string, () => Partial<Activities>][] = [
-    ['the write fails', () => ({ acceptInviteWithEvents: boom('the preflight') })],
+    ['the write fails', () => ({ acceptInviteOnce: boom('the write') })],
     [
       'a failure after the write',
       () => ({
-        acceptInviteWithEvents: async (input) => {
-          await createActivities(testDeps(h.store)).acceptInviteWithEvents(input);
+        acceptInviteOnce: async (input) => {
+          await createActivities(testDeps(h.store)).acceptInviteOnce(input);
           await boom('the write')();
           throw new Error('unreachable');
         },
@@ -290,8 +290,8 @@ describe('acceptInviteWorkflow', () => {
     const before = await snapshot(h.prisma);
     await err(
       run((ctx) => acceptInvite(ctx, { token: invite.token, authIdentityId }), {
-        acceptInviteWithEvents: async (input) => {
-          await createActivities(testDeps(h.store)).acceptInviteWithEvents(input);
+        acceptInviteOnce: async (input) => {
+          await createActivities(testDeps(h.store)).acceptInviteOnce(input);
           await boom('link identity')();
           throw new Error('unreachable');
         },

@@ -285,13 +285,37 @@ test('a cancelled flow (Temporal cancel, as from the UI or CLI) is undone like a
   await expectCancelledAndUndone(cancelled, before);
 });
 
-test('an accept cancelled while its one step commits is undone after the commit and ends cancelled', async () => {
+test('an accept cancelled while its one step commits completes: past its commit point, the account stands', async () => {
   const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel-accept') }]);
-  const before = await snapshot(prisma);
-  const cancelled = await cancelWhileStepRuns('acceptInviteWithEvents', 'acceptInviteWorkflow', () =>
+  const { run, result: r } = await cancelWhileStepRuns('acceptInviteOnce', 'acceptInviteWorkflow', () =>
     acceptInvite(ctx, { token: invite.token, password: PASSWORD }),
   );
-  await expectCancelledAndUndone(cancelled, before);
+  // The write committed, and its undo record was forgotten, in the one workflow task the cancel then
+  // failed; the task ran again, found the accept committed, and completed: the caller is told what holds.
+  expect(r.ok).toBe(true);
+  const { user } = (r as { value: { user: { id: string } } }).value;
+  expect(await prisma.invite.findUnique({ where: { id: invite.id } })).toMatchObject({
+    accepted: true,
+    accepted_by: run.workflowId,
+  });
+  expect(await prisma.user.findMany({ where: { email: invite.email } })).toEqual([
+    expect.objectContaining({ id: user.id }),
+  ]);
+  expect(await prisma.undoRecord.count()).toBe(0);
+  expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('COMPLETED');
+});
+
+test('an accept cancelled before its step commits is undone and ends cancelled', async () => {
+  const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel-accept-early') }]);
+  const before = await snapshot(prisma);
+  // As the early create's case below: the one task sees the cancel from the start, its write runs, finds
+  // no earlier attempt's, and is undone from its undo record.
+  const idle = { ...ctx, taskQueue: `outage-idle-${randomUUID()}` };
+  const started = settle(acceptInvite(idle, { token: invite.token, password: PASSWORD }));
+  const run = await cancelRunning('acceptInviteWorkflow', idle.taskQueue);
+  const late = await startWorker(idle.taskQueue);
+  const result = await late.runUntil(started);
+  await expectCancelledAndUndone({ run, result }, before);
 });
 
 test('a createUsers cancelled while its local step commits is undone after the commit and ends cancelled', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createActivities, type Activities } from '../activities';
-import { acceptInvite, createInvites, createUsers, type UsermodClient } from '../client';
+import { acceptInvite, createInvites, createUsers, refreshInviteTokens, type UsermodClient } from '../client';
 import type { ReconcileResult } from '../domain';
 import { openHarness, sentMail, snapshot, testDeps, uniqueEmail, type Harness } from './harness';
 
@@ -30,19 +30,21 @@ function reconcile(ctx: UsermodClient, dryRun: boolean): Promise<ReconcileResult
   });
 }
 
-/** An accept whose one step commits, then waits until released; then it fails (its commit stays until undone). */
-function holdAfterWrite() {
+/** A step `name` that commits, then waits until released; then it fails (its commit stays until undone). */
+function holdAfter(name: 'refreshInviteTokens' | 'acceptInviteOnce') {
   let reach!: () => void;
   const reached = new Promise<void>((r) => (reach = r));
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  const acceptInviteWithEvents: Activities['acceptInviteWithEvents'] = async (input) => {
-    await real.acceptInviteWithEvents(input);
-    reach();
-    await released;
-    throw ApplicationFailure.nonRetryable('released after the write', 'injected');
+  const overrides: Partial<Activities> = {
+    [name]: async (...args: unknown[]) => {
+      await (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      reach();
+      await released;
+      throw ApplicationFailure.nonRetryable('released after the write', 'injected');
+    },
   };
-  return { acceptInviteWithEvents, reached, release };
+  return { overrides, reached, release };
 }
 
 /** A reconciler run repairs this terminated run: reset, cancelled, undone by its own saga. */
@@ -78,29 +80,25 @@ async function runningAccept(ctx: UsermodClient, inviteId: string): Promise<stri
   throw new Error('no running accept');
 }
 
-test("a terminated accept's leftovers are undone through its own compensations; a dry run only reports; a second run finds nothing", async () => {
+test("a terminated resend's leftovers are undone through its own compensations; a dry run only reports; a second run finds nothing", async () => {
   const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('term') }]));
   const before = await snapshot(h.prisma);
 
-  const hold = holdAfterWrite();
-  const workflowId = await h.withWorker(
-    async (ctx) => {
-      void acceptInvite(ctx, { token: invite.token, password: PASSWORD }).catch(() => undefined);
-      await hold.reached;
-      const id = await runningAccept(ctx, invite.id);
-      // An operator terminates the run: no compensation runs; its claim, login and user stay.
-      await ctx.client.workflow.getHandle(id).terminate('operator');
-      hold.release();
-      return id;
-    },
-    { acceptInviteWithEvents: hold.acceptInviteWithEvents },
-  );
-  expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
-  expect(await h.prisma.user.count({ where: { email: invite.email } })).toBe(1);
+  const hold = holdAfter('refreshInviteTokens');
+  const workflowId = await h.withWorker(async (ctx) => {
+    void refreshInviteTokens(ctx, [invite.id]).catch(() => undefined);
+    await hold.reached;
+    const id = await runningOf(ctx, 'refreshInviteTokensWorkflow');
+    // An operator terminates the run: no compensation runs; the invite's new token stays.
+    await ctx.client.workflow.getHandle(id).terminate('operator');
+    hold.release();
+    return id;
+  }, hold.overrides);
+  const changed = await h.prisma.invite.findUniqueOrThrow({ where: { id: invite.id } });
+  expect(changed.token_hash).not.toBe(before.invites.find((i) => i.id === invite.id)!.token_hash);
 
   const dry = await h.withWorker((ctx) => reconcile(ctx, true), reconcilerActivities());
-  expect(dry.runs).toEqual([expect.objectContaining({ workflowId, workflowType: 'acceptInviteWorkflow' })]);
-  expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
+  expect(dry.runs).toEqual([expect.objectContaining({ workflowId, workflowType: 'refreshInviteTokensWorkflow' })]);
   expect(await h.store.listEvents({ name: 'reconciler.run_compensated' })).toEqual([]);
 
   await reconcileAndExpectUndone(workflowId);
@@ -108,11 +106,39 @@ test("a terminated accept's leftovers are undone through its own compensations; 
   const after = await snapshot(h.prisma);
   const repairs = after.events.filter((e) => e.name === 'reconciler.run_compensated');
   expect(repairs).toHaveLength(1);
-  expect(repairs[0].payload).toMatchObject({ workflow_id: workflowId, flow: 'acceptInviteWorkflow' });
+  expect(repairs[0].payload).toMatchObject({ workflow_id: workflowId, flow: 'refreshInviteTokensWorkflow' });
   expect({ ...after, events: after.events.filter((e) => e.name !== 'reconciler.run_compensated') }).toEqual(before);
 
   const again = await h.withWorker((ctx) => reconcile(ctx, false), reconcilerActivities());
   expect(again).toMatchObject({ runs: [], claims: [] });
+});
+
+test('an accept terminated inside its one workflow task, its write committed, is finished by the reconciler: past its commit point, the account stands', async () => {
+  const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('term-accept') }]));
+  const hold = holdAfter('acceptInviteOnce');
+  const workflowId = await h.withWorker(async (ctx) => {
+    void acceptInvite(ctx, { token: invite.token, password: PASSWORD }).catch(() => undefined);
+    await hold.reached;
+    const id = await runningAccept(ctx, invite.id);
+    // Terminated while its only task runs: the accept and its undo record are committed, no task completed.
+    await ctx.client.workflow.getHandle(id).terminate('operator');
+    hold.release();
+    return id;
+  }, hold.overrides);
+  expect(await h.prisma.undoRecord.count()).toBe(1);
+
+  await h.withWorker(async (ctx) => {
+    const done = await reconcile(ctx, false);
+    expect(done.runs).toEqual([expect.objectContaining({ workflowId, resetRunId: expect.any(String) })]);
+    // The reset run re-runs the task, finds the accept committed, completes, and forgets the undo record.
+    const { user } = await ctx.client.workflow.getHandle(workflowId, done.runs[0].resetRunId!).result();
+    expect(user).toMatchObject({ email: invite.email });
+  }, reconcilerActivities());
+  expect(await h.store.retrieveInvite(invite.id)).toMatchObject({ accepted: true });
+  expect(await h.prisma.user.count({ where: { email: invite.email } })).toBe(1);
+  expect(await h.prisma.undoRecord.count()).toBe(0);
+  const again = await h.withWorker((ctx) => reconcile(ctx, false), reconcilerActivities());
+  expect(again.runs).toEqual([]);
 });
 
 test('a createUsers terminated inside its one workflow task, its local step committed, is undone by the reconciler', async () => {
@@ -202,19 +228,19 @@ test('an invite claimed by an accept that failed without undoing is released, wi
   // whose compensations did nothing (as when they used to give up): claim, login and user stay, unlinked.
   const noUndo = async () => undefined;
   await h.withWorker((ctx) => acceptInvite(ctx, { token: orphaned.token, password: PASSWORD }).catch(() => undefined), {
-    acceptInviteWithEvents: async (input) => {
+    acceptInviteOnce: async (input) => {
       await real.claimInviteForAccept(input.inviteId, input.tokenHash, input.run);
       if ('registered' in input.identity) throw new Error('the fixture accepts with a password');
       await real.createEmailpassIdentity({ ...input.identity, email: orphaned.email });
       await real.createUsers([{ id: input.user.id, email: orphaned.email }]);
       throw ApplicationFailure.nonRetryable('injected failure at link', 'injected');
     },
-    undoAcceptInvite: noUndo,
+    undoAcceptInviteOnce: noUndo,
   });
   expect(await h.store.retrieveInvite(orphaned.id)).toMatchObject({ accepted: true });
 
   // The reconciler runs while another accept is in flight, its write committed, its answer not given.
-  const hold = holdAfterWrite();
+  const hold = holdAfter('acceptInviteOnce');
   const { result, inFlightClaim } = await h.withWorker(
     async (ctx) => {
       const outcome = acceptInvite(ctx, { token: inFlight.token, password: PASSWORD }).catch(() => undefined);
@@ -225,7 +251,7 @@ test('an invite claimed by an accept that failed without undoing is released, wi
       await outcome;
       return { result: r, inFlightClaim: claim };
     },
-    { ...reconcilerActivities(), acceptInviteWithEvents: hold.acceptInviteWithEvents },
+    { ...reconcilerActivities(), ...hold.overrides },
   );
   expect(result.claims).toEqual([
     expect.objectContaining({

@@ -14,8 +14,9 @@ import {
   type AcceptInviteInput,
   type UserAccount,
 } from '../domain';
-import { activities, compensations, local } from './activity-options';
-import { event, recordEvents, runSaga, type Saga } from './saga';
+import { activities, compensations, local, localAfterCommit, localSteps } from './activity-options';
+import { workflowIds } from './ids';
+import { afterCommit, event, recordEvents, runSaga, type Saga } from './saga';
 
 export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<UserAccount> {
   if (!input.passwordHash === !input.authIdentityId) {
@@ -25,8 +26,9 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
       nonRetryable: true,
     });
   }
+  // Now one workflow task; runs from before took a read and a write activity, and before those six steps.
+  if (patched('accept-in-one-task')) return acceptInOneTask(input);
   return runSaga(async (saga) => {
-    // Runs from before the patch took six steps (below); now the accept is one step in one transaction.
     if (patched('accept-in-one-transaction')) return acceptInOneStep(saga, input);
     const run = workflowInfo().workflowId;
     upsertSearchAttributes([{ key: INVITE_IDS, value: [input.inviteId] }]);
@@ -116,6 +118,67 @@ export async function acceptInviteWorkflow(input: AcceptInviteInput): Promise<Us
     ]);
     return { user, authIdentityId };
   });
+}
+
+/**
+ * The accept in one workflow task: its ids made in workflow code (the same on a retried task and after a
+ * reset: workflows/ids.ts), its one write a local step that reads what it replaces in its own transaction
+ * and keeps it there for the undo (store/accept.ts acceptInviteOnce), and, past the commit point, that
+ * undo record forgotten. A cancel arriving while the task runs fails it (a run's last task cannot
+ * complete past a new event), and the task runs again, finding what the first attempt did, as
+ * createInvites' one task does: a committed accept (`found`; its undo record may be forgotten already)
+ * is past its commit point and completes; one that had not committed is undone and ends cancelled.
+ */
+async function acceptInOneTask(input: AcceptInviteInput): Promise<UserAccount> {
+  const run = workflowInfo().workflowId;
+  const ids = {
+    user: workflowIds('user', 1)[0],
+    identity: input.authIdentityId ?? workflowIds('authid', 1)[0],
+    providerIdentity: workflowIds('provid', 1)[0],
+    events: workflowIds('evt', 2) as [string, string],
+  };
+  const [undoId] = workflowIds('undo', 1);
+  upsertSearchAttributes([
+    { key: INVITE_IDS, value: [input.inviteId] },
+    { key: USER_IDS, value: [ids.user] },
+  ]);
+  const events = acceptEvents(input.inviteId, ids);
+  const account = await runSaga(async (saga) => {
+    const { found, ...done } = await saga.step('accept the invite', {
+      undo: () =>
+        compensations.undoAcceptInviteOnce({
+          undoId,
+          inviteId: input.inviteId,
+          run,
+          userId: ids.user,
+          identityId: ids.identity,
+          registered: !!input.authIdentityId,
+          eventIds: ids.events,
+        }),
+      // As createUsers': the SDK does not wait for a cancelled local activity, so the step ends first.
+      run: () =>
+        CancellationScope.nonCancellable(() =>
+          localSteps.acceptInviteOnce({
+            undoId,
+            inviteId: input.inviteId,
+            tokenHash: input.tokenHash,
+            run,
+            email: input.user.email,
+            identity: input.authIdentityId
+              ? { id: ids.identity, registered: true }
+              : { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: input.passwordHash! },
+            user: { id: ids.user, first_name: input.user.first_name, last_name: input.user.last_name },
+            events,
+          }),
+        ),
+    });
+    if (!found && CancellationScope.current().consideredCancelled) {
+      throw new CancelledFailure('the accept was cancelled');
+    }
+    return done;
+  });
+  await afterCommit('forget the undo record', () => localAfterCommit.forgetUndoRecord(undoId));
+  return account;
 }
 
 /**

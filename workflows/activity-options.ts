@@ -38,7 +38,7 @@ export const compensations = proxyActivities<Activities>(untilDone);
  * The activities a flow runs after its saga has completed, so that their failure never undoes it
  * (a failed invite mail marks the invite instead). Nothing else may run outside a saga step.
  */
-export const AFTER_SAGA = ['sendInvite', 'setInviteDelivery', 'deliverInvites'] as const;
+export const AFTER_SAGA = ['sendInvite', 'setInviteDelivery', 'deliverInvites', 'forgetUndoRecord'] as const;
 
 /** Bookkeeping after the commit point (delivery status, its event): a flow never fails there. */
 export const afterCommit = proxyActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);
@@ -75,10 +75,13 @@ export const bulkDelivery = proxyActivities<Pick<Activities, 'deliverInvites'>>(
 // a result recorded in an earlier task): a task lost with its worker runs its local activities again.
 /** Forward steps as local activities: the budget and retries of `activities`. */
 export const localSteps =
-  proxyLocalActivities<Pick<Activities, 'createUsersWithEvents' | 'createInvitesFromDrafts'>>(forward);
+  proxyLocalActivities<Pick<Activities, 'createUsersWithEvents' | 'createInvitesFromDrafts' | 'acceptInviteOnce'>>(
+    forward,
+  );
 
 /** Sending an invite as a local activity: the retries of `delivery`. */
 export const localDelivery = proxyLocalActivities<Pick<Activities, 'sendInvite'>>(mail);
 
 /** The bookkeeping after the commit point as local activities: retried until done, like `afterCommit`. */
-export const localAfterCommit = proxyLocalActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents'>>(untilDone);
+export const localAfterCommit =
+  proxyLocalActivities<Pick<Activities, 'setInviteDelivery' | 'recordEvents' | 'forgetUndoRecord'>>(untilDone);
