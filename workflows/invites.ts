@@ -130,7 +130,8 @@ async function createInOneTask(input: CreateInvitesInput): Promise<InvitesWithCl
   const due = created.invites.flatMap((invite, n) =>
     !found || invite.delivery_status === 'pending' ? [{ invite, claims: created.claims[n] }] : [],
   );
-  await deliver({ invites: due.map((d) => d.invite), claims: due.map((d) => d.claims) });
+  // Local delivery without asking: this path is newer than that patch (no marker, no search attribute to write).
+  await deliver({ invites: due.map((d) => d.invite), claims: due.map((d) => d.claims) }, true);
   return created;
 }
 
@@ -140,10 +141,10 @@ async function createInOneTask(input: CreateInvitesInput): Promise<InvitesWithCl
  * Past the commit point nothing fails the flow: the bookkeeping retries until done, detached from
  * cancellation, so the caller's answer always matches the database.
  */
-function deliver({ invites, claims }: InvitesWithClaims): Promise<unknown> {
+function deliver({ invites, claims }: InvitesWithClaims, local = false): Promise<unknown> {
   // Sending and its bookkeeping as local activities: all of delivery is one workflow task instead of
   // two round trips per invite. Runs from before the patch replay with activities.
-  const inOneTask = patched('invite-delivery-in-one-task');
+  const inOneTask = local || patched('invite-delivery-in-one-task');
   const send = inOneTask ? localDelivery : delivery;
   const books = inOneTask ? localAfterCommit : bookkeeping;
   return CancellationScope.nonCancellable(() =>
