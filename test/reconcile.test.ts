@@ -30,21 +30,45 @@ function reconcile(ctx: UsermodClient, dryRun: boolean): Promise<ReconcileResult
   });
 }
 
-/** A step `name` that commits, then waits until released; then it fails (its commit stays until undone). */
-function holdAfter(name: 'refreshInviteTokens' | 'acceptInviteOnce') {
+type HeldStep = 'refreshInviteTokens' | 'acceptInviteOnce' | 'createUsersWithEvents' | 'createInvitesFromDrafts';
+
+/** A step `name` that commits, then waits until released; then it answers, or fails (its commit stays). */
+function holdAfter(name: HeldStep, then: 'answer' | 'fail' = 'fail') {
   let reach!: () => void;
   const reached = new Promise<void>((r) => (reach = r));
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const overrides: Partial<Activities> = {
     [name]: async (...args: unknown[]) => {
-      await (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      const out = await (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
       reach();
       await released;
+      if (then === 'answer') return out;
       throw ApplicationFailure.nonRetryable('released after the write', 'injected');
     },
   };
   return { overrides, reached, release };
+}
+
+/**
+ * Starts a flow and, while its step `name` holds after committing, terminates its run as an operator
+ * would (no compensation runs; what the step wrote stays): the run's workflow id.
+ */
+async function terminatedWhileHeld(
+  workflowType: string,
+  name: HeldStep,
+  start: (ctx: UsermodClient) => Promise<unknown>,
+  then: 'answer' | 'fail' = 'fail',
+): Promise<string> {
+  const hold = holdAfter(name, then);
+  return h.withWorker(async (ctx) => {
+    void start(ctx).catch(() => undefined);
+    await hold.reached;
+    const id = await runningOf(ctx, workflowType);
+    await ctx.client.workflow.getHandle(id).terminate('operator');
+    hold.release();
+    return id;
+  }, hold.overrides);
 }
 
 /** A reconciler run repairs this terminated run: reset, cancelled, undone by its own saga. */
@@ -71,29 +95,13 @@ async function runningOf(ctx: UsermodClient, workflowType: string): Promise<stri
   throw new Error(`no running ${workflowType}`);
 }
 
-async function runningAccept(ctx: UsermodClient, inviteId: string): Promise<string> {
-  for await (const w of ctx.client.workflow.list({
-    query: `TaskQueue = "${ctx.taskQueue}" AND WorkflowType = "acceptInviteWorkflow" AND ExecutionStatus = "Running"`,
-  })) {
-    if (w.workflowId.includes(inviteId)) return w.workflowId;
-  }
-  throw new Error('no running accept');
-}
-
 test("a terminated resend's leftovers are undone through its own compensations; a dry run only reports; a second run finds nothing", async () => {
   const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('term') }]));
   const before = await snapshot(h.prisma);
 
-  const hold = holdAfter('refreshInviteTokens');
-  const workflowId = await h.withWorker(async (ctx) => {
-    void refreshInviteTokens(ctx, [invite.id]).catch(() => undefined);
-    await hold.reached;
-    const id = await runningOf(ctx, 'refreshInviteTokensWorkflow');
-    // An operator terminates the run: no compensation runs; the invite's new token stays.
-    await ctx.client.workflow.getHandle(id).terminate('operator');
-    hold.release();
-    return id;
-  }, hold.overrides);
+  const workflowId = await terminatedWhileHeld('refreshInviteTokensWorkflow', 'refreshInviteTokens', (ctx) =>
+    refreshInviteTokens(ctx, [invite.id]),
+  );
   const changed = await h.prisma.invite.findUniqueOrThrow({ where: { id: invite.id } });
   expect(changed.token_hash).not.toBe(before.invites.find((i) => i.id === invite.id)!.token_hash);
 
@@ -115,16 +123,10 @@ test("a terminated resend's leftovers are undone through its own compensations; 
 
 test('an accept terminated inside its one workflow task, its write committed, is finished by the reconciler: past its commit point, the account stands', async () => {
   const [invite] = await h.withWorker((ctx) => createInvites(ctx, [{ email: uniqueEmail('term-accept') }]));
-  const hold = holdAfter('acceptInviteOnce');
-  const workflowId = await h.withWorker(async (ctx) => {
-    void acceptInvite(ctx, { token: invite.token, password: PASSWORD }).catch(() => undefined);
-    await hold.reached;
-    const id = await runningAccept(ctx, invite.id);
-    // Terminated while its only task runs: the accept and its undo record are committed, no task completed.
-    await ctx.client.workflow.getHandle(id).terminate('operator');
-    hold.release();
-    return id;
-  }, hold.overrides);
+  // Terminated while its only task runs: the accept and its undo record are committed, no task completed.
+  const workflowId = await terminatedWhileHeld('acceptInviteWorkflow', 'acceptInviteOnce', (ctx) =>
+    acceptInvite(ctx, { token: invite.token, password: PASSWORD }),
+  );
   expect(await h.prisma.undoRecord.count()).toBe(1);
 
   await h.withWorker(async (ctx) => {
@@ -144,28 +146,12 @@ test('an accept terminated inside its one workflow task, its write committed, is
 test('a createUsers terminated inside its one workflow task, its local step committed, is undone by the reconciler', async () => {
   const before = await snapshot(h.prisma);
   const email = uniqueEmail('term-users');
-  let reach!: () => void;
-  const reached = new Promise<void>((r) => (reach = r));
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const workflowId = await h.withWorker(
-    async (ctx) => {
-      void createUsers(ctx, [{ email }]).catch(() => undefined);
-      await reached;
-      const id = await runningOf(ctx, 'createUsersWorkflow');
-      // Terminated while its only task runs: the user is committed, no task has completed.
-      await ctx.client.workflow.getHandle(id).terminate('operator');
-      release();
-      return id;
-    },
-    {
-      createUsersWithEvents: async (rows, events) => {
-        const users = await real.createUsersWithEvents(rows, events);
-        reach();
-        await released;
-        return users;
-      },
-    },
+  // Terminated while its only task runs: the user is committed, no task has completed.
+  const workflowId = await terminatedWhileHeld(
+    'createUsersWorkflow',
+    'createUsersWithEvents',
+    (ctx) => createUsers(ctx, [{ email }]),
+    'answer',
   );
   expect(await h.prisma.user.count({ where: { email } })).toBe(1);
 
@@ -179,28 +165,12 @@ test('a createUsers terminated inside its one workflow task, its local step comm
 
 test('a createInvites terminated inside its one workflow task, its invite committed, is finished by the reconciler: past its commit point, the invite stands and is mailed once', async () => {
   const email = uniqueEmail('term-invite');
-  let reach!: () => void;
-  const reached = new Promise<void>((r) => (reach = r));
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const workflowId = await h.withWorker(
-    async (ctx) => {
-      void createInvites(ctx, [{ email }]).catch(() => undefined);
-      await reached;
-      const id = await runningOf(ctx, 'createInvitesWorkflow');
-      // Terminated while its only task runs: the invite is committed, no task has completed.
-      await ctx.client.workflow.getHandle(id).terminate('operator');
-      release();
-      return id;
-    },
-    {
-      createInvitesFromDrafts: async (drafts, events) => {
-        const made = await real.createInvitesFromDrafts(drafts, events);
-        reach();
-        await released;
-        return made;
-      },
-    },
+  // Terminated while its only task runs: the invite is committed, no task has completed.
+  const workflowId = await terminatedWhileHeld(
+    'createInvitesWorkflow',
+    'createInvitesFromDrafts',
+    (ctx) => createInvites(ctx, [{ email }]),
+    'answer',
   );
   const [invite] = await h.store.listInvites({ email });
   expect(invite).toBeDefined();

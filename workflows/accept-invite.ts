@@ -12,6 +12,8 @@ import {
   normalizeEmail,
   USER_IDS,
   type AcceptInviteInput,
+  type AcceptPreflight,
+  type AcceptWrite,
   type UserAccount,
 } from '../domain';
 import { activities, compensations, local, localAfterCommit, localSteps } from './activity-options';
@@ -142,7 +144,6 @@ async function acceptInOneTask(input: AcceptInviteInput): Promise<UserAccount> {
     { key: INVITE_IDS, value: [input.inviteId] },
     { key: USER_IDS, value: [ids.user] },
   ]);
-  const events = acceptEvents(input.inviteId, ids);
   const account = await runSaga(async (saga) => {
     const { found, ...done } = await saga.step('accept the invite', {
       undo: () =>
@@ -158,18 +159,7 @@ async function acceptInOneTask(input: AcceptInviteInput): Promise<UserAccount> {
       // As createUsers': the SDK does not wait for a cancelled local activity, so the step ends first.
       run: () =>
         CancellationScope.nonCancellable(() =>
-          localSteps.acceptInviteOnce({
-            undoId,
-            inviteId: input.inviteId,
-            tokenHash: input.tokenHash,
-            run,
-            email: input.user.email,
-            identity: input.authIdentityId
-              ? { id: ids.identity, registered: true }
-              : { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: input.passwordHash! },
-            user: { id: ids.user, first_name: input.user.first_name, last_name: input.user.last_name },
-            events,
-          }),
+          localSteps.acceptInviteOnce({ ...acceptWrite(input, run, ids), undoId }),
         ),
     });
     if (!found && CancellationScope.current().consideredCancelled) {
@@ -195,7 +185,6 @@ async function acceptInOneStep(saga: Saga, input: AcceptInviteInput): Promise<Us
   const { ids } = pre;
   upsertSearchAttributes([{ key: USER_IDS, value: [ids.user] }]);
 
-  const events = acceptEvents(input.inviteId, ids);
   const account = await saga.step('accept the invite', {
     undo: () =>
       compensations.undoAcceptInvite({
@@ -208,22 +197,27 @@ async function acceptInOneStep(saga: Saga, input: AcceptInviteInput): Promise<Us
         squatter: pre.squatter,
         eventIds: ids.events,
       }),
-    run: () =>
-      activities.acceptInviteWithEvents({
-        inviteId: input.inviteId,
-        tokenHash: input.tokenHash,
-        run,
-        email: input.user.email,
-        identity: input.authIdentityId
-          ? { id: ids.identity, registered: true }
-          : { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: input.passwordHash! },
-        squatterId: pre.squatter?.id,
-        user: { id: ids.user, first_name: input.user.first_name, last_name: input.user.last_name },
-        events,
-      }),
+    run: () => activities.acceptInviteWithEvents({ ...acceptWrite(input, run, ids), squatterId: pre.squatter?.id }),
   });
   // A cancel that arrived while the step committed (the step ends first) undoes it: the run ends
   // cancelled with nothing left, as the reconciler's reset-then-cancel of a terminated run needs.
   if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('the accept was cancelled');
   return account;
+}
+
+type AcceptIds = AcceptPreflight['ids'];
+
+/** The accept's write, from the flow's input, its run and the ids fixed for it. */
+function acceptWrite(input: AcceptInviteInput, run: string, ids: AcceptIds): AcceptWrite {
+  return {
+    inviteId: input.inviteId,
+    tokenHash: input.tokenHash,
+    run,
+    email: input.user.email,
+    identity: input.authIdentityId
+      ? { id: ids.identity, registered: true }
+      : { id: ids.identity, providerIdentityId: ids.providerIdentity, passwordHash: input.passwordHash! },
+    user: { id: ids.user, first_name: input.user.first_name, last_name: input.user.last_name },
+    events: acceptEvents(input.inviteId, ids),
+  };
 }
