@@ -39,7 +39,7 @@ import { migrate } from '../devstack/migrate';
 import { ensureTemporalCli } from '../devstack/temporal-cli';
 import { startDevServer } from '../devstack/temporal-server';
 import { freePort } from '../devstack/free-port';
-import { acceptEvents, SUPER_ADMIN_ROLE_ID } from '../domain';
+import { acceptEvents, DEFAULT_POLICY, SUPER_ADMIN_ROLE_ID } from '../domain';
 import { createStore } from '../store';
 import { createPrisma } from '../store/prisma';
 import { newId } from '../store/ids';
@@ -48,7 +48,6 @@ import { measure, round, type Processes, type Row } from './measure';
 import { loadAverage, memoryKb } from './proc';
 import { plainInviteApi } from './plain-api';
 import { bundleWorkflows } from '../worker/worker';
-import { DEFAULT_POLICY } from '../domain';
 import type { Shape } from './workflows';
 
 const N = Number(process.env.BENCH_N ?? 200);
