@@ -152,63 +152,74 @@ export function inviteStore(prisma: PrismaClient) {
     });
   }
 
+  /**
+   * One live invite per e-mail; no invite for an e-mail that already has a live user. With
+   * `skipExisting` (bulk import) such e-mails, and an e-mail repeated in `data`, are left out instead
+   * of failing the call: the answer holds the invites created, the caller tells the rest. `found`: they
+   * were this call's earlier attempt's, committed (their ids come from the workflow).
+   */
+  async function createOrFindInvites(
+    data: CreateInviteInput[],
+    options: { skipExisting?: boolean } = {},
+  ): Promise<{ invites: InviteDTO[]; found: boolean }> {
+    let rows = data.map((d) => parse(createInviteSchema, d, 'invite'));
+    // Idempotent: ids come from the workflow, so a retry after a committed attempt finds its own rows.
+    const mine = await prisma.invite.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    const mineById = new Map(mine.map((i) => [i.id, i]));
+    if (mine.length === rows.length) return { invites: rows.map((r) => toInviteDTO(mineById.get(r.id)!)), found: true };
+    // The rows go in one statement: when some of them exist, this call's earlier attempt committed.
+    if (options.skipExisting && mine.length) {
+      const invites = rows.flatMap((r) => (mineById.has(r.id) ? [toInviteDTO(mineById.get(r.id)!)] : []));
+      return { invites, found: true };
+    }
+    if (options.skipExisting) rows = await creatable(rows);
+    if (rows.length === 0) return { invites: [], found: false };
+    const emails = rows.map((r) => r.email);
+    const users = await prisma.user.findMany({
+      where: { email: { in: emails }, deleted_at: null },
+      select: { email: true },
+    });
+    if (users.length) {
+      throw invalidData(`User account for following email(s) already exist: ${users.map((u) => u.email).join(', ')}`);
+    }
+    const dup = emails.find((e, i) => emails.indexOf(e) !== i);
+    if (dup) throw duplicateInvite(dup);
+    const live = await prisma.invite.findFirst({
+      where: { email: { in: emails }, deleted_at: null, accepted: false },
+    });
+    if (live) throw duplicateInvite(live.email);
+    try {
+      // With their roles (RBAC) in the same transaction: checked to exist and to be grantable by the inviter.
+      const created = await inTransaction(prisma, async (tx) => {
+        const made = await tx.invite.createManyAndReturn({
+          data: rows.map((r) => ({
+            id: r.id,
+            email: r.email,
+            token_hash: r.token_hash,
+            expires_at: r.expires_at,
+            delivery_status: 'pending',
+            metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+            invited_by: r.invited_by ?? null,
+          })),
+        });
+        for (const r of rows) if (r.roles?.length) await linkInviteRoles(tx, r.id, r.roles, r.invited_by);
+        return made;
+      });
+      const byId = new Map(created.map((i) => [i.id, i]));
+      return { invites: rows.map((r) => toInviteDTO(byId.get(r.id)!)), found: false };
+    } catch (err) {
+      if (violatedConstraint(err) === 'invite_email_live_key') throw duplicateInvite(emails.join(', '));
+      throw err;
+    }
+  }
+
   return {
     // Forward steps, each followed by the compensation that undoes it, then the reads.
 
-    /**
-     * One live invite per e-mail; no invite for an e-mail that already has a live user. With
-     * `skipExisting` (bulk import) such e-mails, and an e-mail repeated in `data`, are left out instead
-     * of failing the call: the answer holds the invites created, the caller tells the rest.
-     */
-    async createInvites(data: CreateInviteInput[], options: { skipExisting?: boolean } = {}): Promise<InviteDTO[]> {
-      let rows = data.map((d) => parse(createInviteSchema, d, 'invite'));
-      // Idempotent: ids come from the workflow, so a retry after a committed attempt finds its own rows.
-      const mine = await prisma.invite.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
-      const mineById = new Map(mine.map((i) => [i.id, i]));
-      if (mine.length === rows.length) return rows.map((r) => toInviteDTO(mineById.get(r.id)!));
-      // The rows go in one statement: when some of them exist, this call's earlier attempt committed.
-      if (options.skipExisting && mine.length)
-        return rows.flatMap((r) => (mineById.has(r.id) ? [toInviteDTO(mineById.get(r.id)!)] : []));
-      if (options.skipExisting) rows = await creatable(rows);
-      if (rows.length === 0) return [];
-      const emails = rows.map((r) => r.email);
-      const users = await prisma.user.findMany({
-        where: { email: { in: emails }, deleted_at: null },
-        select: { email: true },
-      });
-      if (users.length) {
-        throw invalidData(`User account for following email(s) already exist: ${users.map((u) => u.email).join(', ')}`);
-      }
-      const dup = emails.find((e, i) => emails.indexOf(e) !== i);
-      if (dup) throw duplicateInvite(dup);
-      const live = await prisma.invite.findFirst({
-        where: { email: { in: emails }, deleted_at: null, accepted: false },
-      });
-      if (live) throw duplicateInvite(live.email);
-      try {
-        // With their roles (RBAC) in the same transaction: checked to exist and to be grantable by the inviter.
-        const created = await inTransaction(prisma, async (tx) => {
-          const made = await tx.invite.createManyAndReturn({
-            data: rows.map((r) => ({
-              id: r.id,
-              email: r.email,
-              token_hash: r.token_hash,
-              expires_at: r.expires_at,
-              delivery_status: 'pending',
-              metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
-              invited_by: r.invited_by ?? null,
-            })),
-          });
-          for (const r of rows) if (r.roles?.length) await linkInviteRoles(tx, r.id, r.roles, r.invited_by);
-          return made;
-        });
-        const byId = new Map(created.map((i) => [i.id, i]));
-        return rows.map((r) => toInviteDTO(byId.get(r.id)!));
-      } catch (err) {
-        if (violatedConstraint(err) === 'invite_email_live_key') throw duplicateInvite(emails.join(', '));
-        throw err;
-      }
-    },
+    /** createOrFindInvites' invites. */
+    createInvites: async (data: CreateInviteInput[], options: { skipExisting?: boolean } = {}): Promise<InviteDTO[]> =>
+      (await createOrFindInvites(data, options)).invites,
+    createOrFindInvites,
 
     /** Undoes createInvites: hard-deletes exactly these ids. */
     async deleteInvites(ids: string[]): Promise<void> {

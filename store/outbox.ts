@@ -47,9 +47,7 @@ export function outboxStore(prisma: PrismaClient, newId: (prefix: string) => str
     ): Promise<{ invites: InviteDTO[]; found: boolean }> {
       return within(async (tx) => {
         await takeTurns(tx, data);
-        const ids = data.map((d) => d.id);
-        const found = (await tx.invite.count({ where: { id: { in: ids } } })) === ids.length;
-        return { invites: await inviteStore(tx).createInvites(data), found };
+        return inviteStore(tx).createOrFindInvites(data);
       }, events);
     },
   };

@@ -308,14 +308,12 @@ test('an accept cancelled while its one step commits completes: past its commit 
 test('an accept cancelled before its step commits is undone and ends cancelled', async () => {
   const [invite] = await createInvites(ctx, [{ email: uniqueEmail('cancel-accept-early') }]);
   const before = await snapshot(prisma);
-  // As the early create's case below: the one task sees the cancel from the start, its write runs, finds
-  // no earlier attempt's, and is undone from its undo record.
-  const idle = { ...ctx, taskQueue: `outage-idle-${randomUUID()}` };
-  const started = settle(acceptInvite(idle, { token: invite.token, password: PASSWORD }));
-  const run = await cancelRunning('acceptInviteWorkflow', idle.taskQueue);
-  const late = await startWorker(idle.taskQueue);
-  const result = await late.runUntil(started);
-  await expectCancelledAndUndone({ run, result }, before);
+  // Its one task sees the cancel from the start, its write runs, finds no earlier attempt's, and is
+  // undone from its undo record.
+  const cancelled = await cancelBeforeFirstTask('acceptInviteWorkflow', (c) =>
+    acceptInvite(c, { token: invite.token, password: PASSWORD }),
+  );
+  await expectCancelledAndUndone(cancelled, before);
 });
 
 test('a createUsers cancelled while its local step commits is undone after the commit and ends cancelled', async () => {
@@ -344,15 +342,10 @@ test('a create cancelled while its step commits completes: past its commit point
 test('a create cancelled before its step commits is undone and ends cancelled, nothing mailed', async () => {
   const before = await snapshot(prisma);
   const email = uniqueEmail('cancel-early');
-  // Started on a task queue no worker polls yet and cancelled there: its one task, once a worker takes it,
-  // sees the cancel from the start. The step still runs (its write and the check of a cancel are one
-  // unit), finds nothing an earlier attempt committed, and is undone.
-  const idle = { ...ctx, taskQueue: `outage-idle-${randomUUID()}` };
-  const started = settle(createInvites(idle, [{ email }]));
-  const run = await cancelRunning('createInvitesWorkflow', idle.taskQueue);
-  const late = await startWorker(idle.taskQueue);
-  const result = await late.runUntil(started);
-  await expectCancelledAndUndone({ run, result }, before);
+  // Its one task sees the cancel from the start. The step still runs (its write and the check of a
+  // cancel are one unit), finds nothing an earlier attempt committed, and is undone.
+  const cancelled = await cancelBeforeFirstTask('createInvitesWorkflow', (c) => createInvites(c, [{ email }]));
+  await expectCancelledAndUndone(cancelled, before);
   expect(sentMail.filter((m) => m.to === email)).toEqual([]);
 });
 
@@ -373,6 +366,18 @@ async function cancelWhileStepRuns<T>(step: keyof Activities, workflowType: stri
   await atStep;
   const run = await cancelRunning(workflowType);
   return { run, result: await result };
+}
+
+/**
+ * Starts a flow on a task queue no worker polls yet and cancels it there (as the Web UI or the CLI
+ * would), then lets a worker take it: its first workflow task sees the cancel from the start.
+ */
+async function cancelBeforeFirstTask<T>(workflowType: string, start: (ctx: UsermodClient) => Promise<T>) {
+  const idle = { ...ctx, taskQueue: `outage-idle-${randomUUID()}` };
+  const started = settle(start(idle));
+  const run = await cancelRunning(workflowType, idle.taskQueue);
+  const late = await startWorker(idle.taskQueue);
+  return { run, result: await late.runUntil(started) };
 }
 
 /** The run ended cancelled, its caller was told so, and nothing of it is left (nor commits later). */

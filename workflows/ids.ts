@@ -35,7 +35,7 @@ export function workflowIds(prefix: string, count: number): string[] {
  */
 export function workflowUuids(key: string, count: number): string[] {
   const random = runGenerator(key);
-  const hex = () => (random() >>> 0).toString(16).padStart(8, '0');
+  const hex = () => random().toString(16).padStart(8, '0');
   return Array.from({ length: count }, () => {
     const h = hex() + hex() + hex() + hex();
     const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
