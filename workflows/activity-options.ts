@@ -1,4 +1,9 @@
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { POLICY } from './policy';
 
@@ -58,10 +63,23 @@ export const delivery = proxyActivities<Pick<Activities, 'sendInvite'>>(mail);
 /** The pure local computations below: they write nothing, so they are no saga step. */
 export const PURE_LOCAL = ['newIds', 'newInviteClaims', 'renewInviteClaims'] as const;
 
-// Pure, local computations whose result must be fixed in history (ids, token claims); they write nothing.
-export const local = proxyLocalActivities<Pick<Activities, 'newIds' | 'newInviteClaims' | 'renewInviteClaims'>>({
-  startToCloseTimeout: '10 seconds',
-});
+type PureLocal = Pick<Activities, (typeof PURE_LOCAL)[number]>;
+const pureLocal = proxyLocalActivities<PureLocal>({ startToCloseTimeout: '10 seconds' });
+
+/**
+ * Pure, local computations whose result must be fixed in history (ids, token claims); they write nothing.
+ * A cancel does not interrupt them: it is seen at the next step, whose undo is registered by then. The
+ * reconciler's reset re-runs a task, such a computation included, and cancels the new run at once; a
+ * computation cancelled there would end the run before the step that its terminated run had committed
+ * was registered, leaving that write undone.
+ */
+export const local = Object.fromEntries(
+  PURE_LOCAL.map((name) => [
+    name,
+    (...args: unknown[]) =>
+      CancellationScope.nonCancellable(() => (pureLocal[name] as (...a: unknown[]) => Promise<unknown>)(...args)),
+  ]),
+) as PureLocal;
 
 // A bulk batch's mails (activities/delivery.ts, deliverInvites): after the commit point, so retried until
 // done like the bookkeeping, with room for a batch of mails per attempt.
