@@ -1,5 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { invalidData } from '../domain';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -11,8 +10,20 @@ const JUDGED_PREFIX = 64;
 // zxcvbn's 0..4 scale: 0-1 fall to an online or fast offline guess; 2 is "somewhat guessable".
 const MIN_SCORE = 2;
 
-// The common-password and diceware lists and keyboard layouts; built once per process.
-const zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+// The common-password and diceware lists and keyboard layouts, loaded and built once per process on the
+// first check: ~25 MB resident that a process which never judges a password should not carry (the worker
+// imports auth/ for its tokens only).
+let zxcvbn: ZxcvbnFactory | undefined;
+function estimator(): ZxcvbnFactory {
+  if (!zxcvbn) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- required on first use, see above */
+    const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  }
+  return zxcvbn;
+}
 
 // zxcvbn-ts gives warning keys (its translations are a separate package); the ones worth saying.
 const WARNINGS: Record<string, string> = {
@@ -52,7 +63,7 @@ export function checkPasswordPolicy(password: unknown, context: { email?: string
     throw invalidData('Password must not be the e-mail address');
   }
   const userInputs = [email, local].filter((s): s is string => Boolean(s && s.length >= 3));
-  const result = zxcvbn.check(password.slice(0, JUDGED_PREFIX), userInputs);
+  const result = estimator().check(password.slice(0, JUDGED_PREFIX), userInputs);
   if (result.score < MIN_SCORE) {
     const why = result.feedback.warning ? WARNINGS[result.feedback.warning] : undefined;
     throw invalidData(`Password is too easy to guess${why ? `: ${why}` : ''}; use a longer phrase of uncommon words`);
