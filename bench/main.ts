@@ -7,8 +7,10 @@
 // concurrency 1, default 30), BENCH_BULK (bulk sizes, default "1000,10000"; "" for none),
 // BENCH_OUT (JSON file, default bench-results.json), BENCH_ONLY (a regex: only the rows it matches),
 // BENCH_WORKER_TUNING (JSON of worker options to try, e.g. '{"maxCachedWorkflows":100}'),
-// BENCH_BUNDLE_IN_WORKER=1 (the worker bundles its workflows itself, as worker/main.ts does).
-import { spawn, type ChildProcess } from 'node:child_process';
+// BENCH_BUNDLE_IN_WORKER=1 (the worker bundles its workflows itself, as worker/main.ts does),
+// BENCH_WORKER_TS=1 (the worker runs its TypeScript through tsx, as `npm run worker`, not compiled by tsc),
+// BENCH_WORKER_NODE_FLAGS (the worker's node flags), BENCH_MEMLOG (ms: the worker prints its memory).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -60,14 +62,34 @@ const PASSWORD = 'bench password 1 correct horse';
 // BENCH_DEV_SERVER_CONFIG: dynamic config for the dev server, `key=value` separated by spaces.
 const DEV_SERVER_CONFIG = (process.env.BENCH_DEV_SERVER_CONFIG ?? '').split(' ').filter(Boolean);
 
+// The worker's node flags and malloc arenas, as `npm run worker`'s (package.json; README, Performance,
+// Worker memory): V8's young generation capped at 4 MB a semi-space, its old generation grown by 20 % at
+// each major GC instead of V8's default factor (up to 4× on a small heap), and glibc's malloc kept to 2
+// arenas instead of up to 8 per core (each of the worker's 16 threads may take one: the Rust core's, V8's,
+// libuv's).
+// BENCH_WORKER_NODE_FLAGS overrides the flags ("" for none), MALLOC_ARENA_MAX the arenas.
+const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=20')
+  .split(' ')
+  .filter(Boolean);
+
+/**
+ * The worker's code, compiled by tsc (bench/tsconfig.worker.json), as a deployed worker runs (the package's
+ * lib/ is tsc's output too): TypeScript compiled on the fly by tsx keeps ~45 MB more resident in the
+ * worker. BENCH_WORKER_TS=1 runs it through tsx instead, as `npm run worker` does.
+ */
+function workerEntry(): string[] {
+  if (process.env.BENCH_WORKER_TS === '1') {
+    return [join(projectRoot, 'infra', 'run-ts.cjs'), join(__dirname, 'worker-process.ts')];
+  }
+  const tsc = join(projectRoot, 'node_modules', '.bin', 'tsc');
+  execFileSync(tsc, ['-p', join(__dirname, 'tsconfig.worker.json')], { stdio: 'inherit' });
+  return [join(projectRoot, 'dist', 'bench-worker', 'bench', 'worker-process.js')];
+}
+
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  // BENCH_WORKER_NODE_FLAGS: node flags for the worker process alone; by default those of `npm run worker`
-  // (package.json), "" for none.
-  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
-  const launcher = join(projectRoot, 'infra', 'run-ts.cjs'); // as `npm run worker`: tsx kept out of the SDK's threads
-  const child = spawn(process.execPath, [...flags, launcher, join(__dirname, 'worker-process.ts')], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...workerEntry()], {
     cwd: projectRoot,
-    env: { ...process.env, ...env },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
