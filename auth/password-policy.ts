@@ -11,7 +11,7 @@ const JUDGED_PREFIX = 64;
 const MIN_SCORE = 2;
 
 // The common-password and diceware lists and keyboard layouts, loaded and built once per process on the
-// first check: ~25 MB resident that a process which never judges a password should not carry (the worker
+// first check: ~20 MB resident that a process which never judges a password should not carry (the worker
 // imports auth/ for its tokens only).
 let zxcvbn: ZxcvbnFactory | undefined;
 function estimator(): ZxcvbnFactory {

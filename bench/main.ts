@@ -74,7 +74,7 @@ const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-sp
 
 /**
  * The worker's code, compiled by tsc (bench/tsconfig.worker.json), as a deployed worker runs (the package's
- * lib/ is tsc's output too): TypeScript compiled on the fly by tsx keeps ~45 MB more resident in the
+ * lib/ is tsc's output too): TypeScript compiled on the fly by tsx keeps ~30 MB more resident in the
  * worker. BENCH_WORKER_TS=1 runs it through tsx instead, as `npm run worker` does.
  */
 function workerEntry(): string[] {

@@ -74,8 +74,8 @@ export function createWorker(o: UsermodWorkerOptions): Promise<Worker> {
     shutdownGraceTime: '20 seconds',
     // As many pollers on the task queue as on this worker's sticky queue (the SDK's default gives the task
     // queue 2 of its 10): usermod's flows mostly end in their first workflow task, which always comes from
-    // the task queue (of 4 partitions by default). With 2, a burst left some first tasks waiting ~2 s: the
-    // noop workflow's p99 at concurrency 20 went from 2.2 s to 0.34 s (README, Performance).
+    // the task queue. With 2, a burst left some first tasks waiting ~2 s for a poller: the noop workflow's
+    // p99 at concurrency 20 went from 2.2 s to 0.34 s (README, Performance).
     nonStickyToStickyPollRatio: 1,
     ...o.tuning,
   });
