@@ -269,9 +269,7 @@ async function main() {
 
   const rowsAt = async (n: number, c: number) => {
     await row('noop workflow (no activity)', n, c, () => noop({ local: 0, activities: 0 }));
-    await row(`noop of createUsers' shape ${fmt(shapes.createUsers)}`, n, c, () => noop(shapes.createUsers));
-    await row(`noop of createInvites' shape ${fmt(shapes.createInvites)}`, n, c, () => noop(shapes.createInvites));
-    await row(`noop of acceptInvite's shape ${fmt(shapes.acceptInvite)}`, n, c, () => noop(shapes.acceptInvite));
+    for (const flow of FLOWS) await row(`${SHAPE_ROW[flow]} ${fmt(shapes[flow])}`, n, c, () => noop(shapes[flow]));
     await row('store work of createUsers, direct', n, c, storeCreateUsers);
     await row('store work of createInvites, direct', n, c, storeCreateInvites);
     await row('store work of acceptInvite, direct (no scrypt)', n, c, storeAccept);
@@ -351,22 +349,16 @@ async function main() {
   };
   const ceiling = (referenceOps: number | undefined, ...floorsCpuMs: number[]) =>
     ratio((cpus().length * 1000) / floorsCpuMs.reduce((a, b) => a + b, 0), referenceOps);
-  const shapeOfFlow = (flow: string) =>
-    ({
-      createUsersWorkflow: "noop of createUsers' shape",
-      createInvitesWorkflow: "noop of createInvites' shape",
-      acceptInviteWorkflow: "noop of acceptInvite's shape",
-    })[flow] ?? flow;
   // The dev server's noop floor sometimes stalls at c=20 (a tail of seconds: README, Performance); a ratio
   // against a stalled floor is flattered, so the table says so instead of letting it pass unremarked.
   const stalled = noop20 && noop20.p99 > 3 * noop20.p50;
   const floorNote = stalled
     ? `the noop floor stalled in this run (p99 ${noop20.p99} ms, p50 ${noop20.p50} ms): ratio flattered`
     : undefined;
-  for (const flow of ['createUsersWorkflow', 'createInvitesWorkflow']) {
+  for (const name of ['createUsers', 'createInvites'] as const) {
+    const flow = `${name}Workflow`;
     const t = ratio(find(flow, C)?.opsPerSecond, noop20?.opsPerSecond);
-    const store = `store work of ${flow.replace('Workflow', '')}, direct`;
-    const top = ceiling(noop20?.opsPerSecond, cpuAll(shapeOfFlow(flow), C), cpuAll(store, C));
+    const top = ceiling(noop20?.opsPerSecond, cpuAll(SHAPE_ROW[name], C), cpuAll(`store work of ${name}, direct`, C));
     goal(`${flow} ops/s (c=${C}) / noop workflow's`, t, '≥ 0.8', t >= 0.8, floorNote, top);
     const l = ratio(find(flow, 1)?.p50, noop1?.p50);
     goal(`${flow} p50 (c=1) / noop workflow's`, l, '≤ 1.5', l <= 1.5);
@@ -376,7 +368,7 @@ async function main() {
   const accTop = ceiling(
     find('scrypt', scrypt)?.opsPerSecond,
     cpuAll('scrypt', scrypt),
-    cpuAll(shapeOfFlow('acceptInviteWorkflow'), C),
+    cpuAll(SHAPE_ROW.acceptInvite, C),
     cpuAll('store work of acceptInvite, direct', C),
   );
   goal(`acceptInviteWorkflow ops/s (c=${C}) / scrypt alone's`, acc, '≥ 0.7', acc >= 0.7, undefined, accTop);
@@ -385,11 +377,7 @@ async function main() {
     find('HTTP POST /admin/invites (no engine', C)?.opsPerSecond,
   );
   const noEngine = 'HTTP POST /admin/invites (no engine';
-  const httpTop = ceiling(
-    find(noEngine, C)?.opsPerSecond,
-    cpuAll(noEngine, C),
-    cpuAll(shapeOfFlow('createInvitesWorkflow'), C),
-  );
+  const httpTop = ceiling(find(noEngine, C)?.opsPerSecond, cpuAll(noEngine, C), cpuAll(SHAPE_ROW.createInvites, C));
   goal(`HTTP invite ops/s (c=${C}) / no-engine handler's`, http, '≥ 0.3', http >= 0.3, undefined, httpTop);
   const httpRow = find('HTTP POST /admin/invites (usermod)', C);
   const tail = ratio(httpRow?.p99, httpRow?.p50);
@@ -468,6 +456,13 @@ async function main() {
 }
 
 const fmt = (s: Shape) => `(${s.local} local + ${s.activities})`;
+const FLOWS = ['createUsers', 'createInvites', 'acceptInvite'] as const;
+/** The rows of the noop workflow of each flow's shape (named without the shape, which a run reads). */
+const SHAPE_ROW: Record<(typeof FLOWS)[number], string> = {
+  createUsers: "noop of createUsers' shape",
+  createInvites: "noop of createInvites' shape",
+  acceptInvite: "noop of acceptInvite's shape",
+};
 
 /** What a failed run stops before it exits: its worker process, dev server and PostgreSQL. */
 const onFailure: (() => unknown)[] = [];

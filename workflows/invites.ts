@@ -103,7 +103,7 @@ export async function createInvitesWorkflow(input: CreateInvitesInput): Promise<
  * - they were not: undone (nothing, or what this attempt wrote), and the run ends cancelled.
  */
 async function createInOneTask(input: CreateInvitesInput): Promise<InvitesWithClaims> {
-  const { found, ...created } = await runSaga(async (saga) => {
+  const created = await runSaga(async (saga): Promise<InvitesWithClaims> => {
     const ids = workflowIds('invite', input.invites.length);
     const jtis = workflowUuids('jti', ids.length);
     const iat = Math.floor(workflowInfo().startTime.getTime() / 1000);
@@ -124,11 +124,12 @@ async function createInOneTask(input: CreateInvitesInput): Promise<InvitesWithCl
     if (!made.found && CancellationScope.current().consideredCancelled) {
       throw new CancelledFailure('the create was cancelled');
     }
-    return made;
+    return { invites: made.invites, claims: made.claims };
   });
-  // An earlier attempt's delivery left its mark (sent, or failed and recorded): only the pending are sent.
+  // Only the pending are sent: new invites are, and an earlier attempt's delivery left its mark on the
+  // invites it reached (sent, or failed and recorded).
   const due = created.invites.flatMap((invite, n) =>
-    !found || invite.delivery_status === 'pending' ? [{ invite, claims: created.claims[n] }] : [],
+    invite.delivery_status === 'pending' ? [{ invite, claims: created.claims[n] }] : [],
   );
   // Local delivery without asking: this path is newer than that patch (no marker, no search attribute to write).
   await deliver({ invites: due.map((d) => d.invite), claims: due.map((d) => d.claims) }, true);
