@@ -65,3 +65,15 @@ test('while several logins hash, /health/live keeps answering: every answer come
   // Each login's scrypt ran on the pool's threads.
   expect(passwordPoolStats().completed - before).toBeGreaterThanOrEqual(logins.length);
 });
+
+test('a burst is hashed first come, first served: no hash is overtaken by more than a pool width of later ones', async () => {
+  const width = availableParallelism();
+  const order: number[] = [];
+  await Promise.all(
+    Array.from({ length: 6 * width }, (_, i) => hashPassword(`burst password ${i}`).then(() => order.push(i))),
+  );
+  // How many hashes asked for after each one were done before it: the others running beside it (width - 1),
+  // one more for a thread the machine was slow to schedule. Out of order, the pool let 6 of 12 pass one.
+  const overtakenBy = order.map((i, at) => order.slice(0, at).filter((j) => j > i).length);
+  expect(Math.max(...overtakenBy)).toBeLessThanOrEqual(width);
+});
