@@ -59,8 +59,15 @@ const BULK = (process.env.BENCH_BULK ?? '1000,10000').split(',').filter(Boolean)
 const BULK_TIMEOUT_S = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 300);
 const OUT = process.env.BENCH_OUT ?? join(projectRoot, 'bench-results.json');
 const PASSWORD = 'bench password 1 correct horse';
-// BENCH_DEV_SERVER_CONFIG: dynamic config for the dev server, `key=value` separated by spaces.
-const DEV_SERVER_CONFIG = (process.env.BENCH_DEV_SERVER_CONFIG ?? '').split(' ').filter(Boolean);
+// BENCH_DEV_SERVER_CONFIG: dynamic config for the dev server, `key=value` separated by spaces ("" for its
+// defaults). By default its transfer queue is read as often as there is work: the dev server has one history
+// shard, whose transfer queue (which hands a new run's first workflow task to matching) is read at most 20
+// times a second, so at concurrency 1 every start waited for the next read and every row's p50 was ~50 ms,
+// the noop's as much as a flow's (README, Performance). A cluster spreads runs over many shards, each read
+// at that rate.
+const DEV_SERVER_CONFIG = (process.env.BENCH_DEV_SERVER_CONFIG ?? 'history.transferProcessorMaxPollRPS=1000')
+  .split(' ')
+  .filter(Boolean);
 
 // The worker's node flags and malloc arenas, as `npm run worker`'s (package.json; README, Performance,
 // Worker memory): V8's young generation capped at 4 MB a semi-space, its old generation grown by 20 % at
@@ -331,8 +338,8 @@ async function main() {
   const noop20 = find('noop workflow', C);
   const noop1 = find('noop workflow', 1);
   interface Bounds {
-    ceiling: number;
-    atReferenceUse: number;
+    best: number;
+    atReferenceUse?: number;
   }
   const goals: ({ goal: string; measured: number; target: string; met: boolean; note?: string } & Partial<Bounds>)[] =
     [];
@@ -345,11 +352,12 @@ async function main() {
       ...bounds,
       ...(note ? { note } : {}),
     });
-  // The ceiling of a throughput ratio, from floors of this run: the throughput the flow would reach using every
-  // core for nothing but its floors, over the reference row's measured throughput. A flow costs at least the
+  // The best a ratio can be, from floors of this run. Throughput: the flow using every core for nothing but its
+  // floors, over the reference row's measured throughput (its ceiling). A flow costs at least the
   // CPU (all processes) of the noop workflow of its shape plus its store work done directly (accept: and
   // scrypt; the HTTP route: the no-engine handler, which does the same database work, plus the noop of
-  // createInvites' shape). A ratio cannot pass its ceiling unless a floor gets cheaper.
+  // createInvites' shape). A ratio cannot pass its ceiling unless a floor gets cheaper. Latency at c=1: the
+  // noop of the flow's shape and its store work done directly, one after the other, over the noop's p50.
   // Beside it, the ratio at the reference's own core use (its ops/s × its CPU per op): the flow's floors'
   // CPU against the reference's CPU per op, what the flow reaches if it keeps the cores as busy as its
   // reference does (at c=20 the noop keeps ~1.7 of 2 busy) and spends nothing beyond its floors.
@@ -361,10 +369,11 @@ async function main() {
     const floors = floorsCpuMs.reduce((a, b) => a + b, 0);
     const referenceCpu = reference ? cpuAll(reference.name, reference.concurrency) : NaN;
     return {
-      ceiling: ratio((cpus().length * 1000) / floors, reference?.opsPerSecond),
+      best: ratio((cpus().length * 1000) / floors, reference?.opsPerSecond),
       atReferenceUse: ratio(referenceCpu, floors),
     };
   };
+  const p50 = (name: string) => find(name, 1)?.p50 ?? NaN;
   // The dev server's noop floor sometimes stalls at c=20 (a tail of seconds: README, Performance); a ratio
   // against a stalled floor is flattered, so the table says so instead of letting it pass unremarked.
   const stalled = noop20 && noop20.p99 > 3 * noop20.p50;
@@ -377,7 +386,8 @@ async function main() {
     const top = bounds(noop20, cpuAll(SHAPE_ROW[name], C), cpuAll(`store work of ${name}, direct`, C));
     goal(`${flow} ops/s (c=${C}) / noop workflow's`, t, '≥ 0.8', t >= 0.8, floorNote, top);
     const l = ratio(find(flow, 1)?.p50, noop1?.p50);
-    goal(`${flow} p50 (c=1) / noop workflow's`, l, '≤ 1.5', l <= 1.5);
+    const fastest = { best: ratio(p50(SHAPE_ROW[name]) + p50(`store work of ${name}, direct`), noop1?.p50) };
+    goal(`${flow} p50 (c=1) / noop workflow's`, l, '≤ 1.5', l <= 1.5, undefined, fastest);
   }
   const scrypt = Math.min(C, cpus().length);
   const acc = ratio(find('acceptInviteWorkflow', C)?.opsPerSecond, find('scrypt', scrypt)?.opsPerSecond);
@@ -441,14 +451,14 @@ async function main() {
   console.log(`worker peak RSS (VmHWM, whole run incl. bulk): ${workerPeakMb} MB`);
   console.log('goals (issue 15), ratios of this run:');
   console.log(
-    "(ceiling: the ratio if the flow used every core for nothing but its floors' CPU, this run's; at ref. use: " +
-      'the same at the core use of the reference row)',
+    "(best: the best ratio this run's floors allow: for throughput, the flow using every core for nothing but its floors' " +
+      'CPU; at ref. use: the same at the core use of the reference row; for p50, its shape and store work one after the other)',
   );
   console.table(
     goals.map(({ atReferenceUse, ...g }) => ({
       ...g,
       met: g.met ? 'yes' : 'NO',
-      ceiling: g.ceiling ?? '',
+      best: g.best ?? '',
       'at ref. use': atReferenceUse ?? '',
       note: g.note ?? '',
     })),
