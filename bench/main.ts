@@ -356,11 +356,12 @@ async function main() {
   // floors, over the reference row's measured throughput (its ceiling). A flow costs at least the
   // CPU (all processes) of the noop workflow of its shape plus its store work done directly (accept: and
   // scrypt; the HTTP route: the no-engine handler, which does the same database work, plus the noop of
-  // createInvites' shape). A ratio cannot pass its ceiling unless a floor gets cheaper. Latency at c=1: the
-  // noop of the flow's shape and its store work done directly, one after the other, over the noop's p50.
-  // Beside it, the ratio at the reference's own core use (its ops/s × its CPU per op): the flow's floors'
-  // CPU against the reference's CPU per op, what the flow reaches if it keeps the cores as busy as its
-  // reference does (at c=20 the noop keeps ~1.7 of 2 busy) and spends nothing beyond its floors.
+  // createInvites' shape). A ratio cannot pass its ceiling unless a floor gets cheaper. Beside it, the ratio
+  // at the reference's own core use (its ops/s × its CPU per op): the flow's floors' CPU against the
+  // reference's CPU per op, what the flow reaches if it keeps the cores as busy as its reference does (at
+  // c=20 the noop keeps ~1.7 of 2 busy) and spends nothing beyond its floors.
+  // Latency at c=1: the noop of the flow's shape and its store work done directly, one after the other, over
+  // the noop's p50.
   const cpuAll = (name: string, c: number) => {
     const r = find(name, c);
     return r && !r.error ? Object.values(r.cpuPerOp).reduce((a, b) => a + b, 0) : NaN;
