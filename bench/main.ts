@@ -248,7 +248,7 @@ async function main() {
   };
   // The accepts' invites are made ahead, as the flow's row takes its tokens from invites made ahead.
   const acceptable: { id: string; token_hash: string }[] = [];
-  for (let made = 0; made < N + N1; made += 100) {
+  for (let made = 0; made < (!only || only.test(STORE_ACCEPT_ROW) ? N + N1 : 0); made += 100) {
     const rows = await Promise.all(Array.from({ length: Math.min(100, N + N1 - made) }, inviteRow));
     acceptable.push(
       ...(await store.createInvites(rows)).map((invite, n) => ({ id: invite.id, token_hash: rows[n].token_hash })),
@@ -279,17 +279,17 @@ async function main() {
   const rowsAt = async (n: number, c: number) => {
     await row('noop workflow (no activity)', n, c, () => noop({ local: 0, activities: 0 }));
     for (const flow of FLOWS) await row(`${SHAPE_ROW[flow]} ${fmt(shapes[flow])}`, n, c, () => noop(shapes[flow]));
-    await row('store work of createUsers, direct', n, c, storeCreateUsers);
-    await row('store work of createInvites, direct', n, c, storeCreateInvites);
-    await row('store work of acceptInvite, direct (no scrypt)', n, c, storeAccept);
+    await row(STORE_ROW.createUsers, n, c, storeCreateUsers);
+    await row(STORE_ROW.createInvites, n, c, storeCreateInvites);
+    await row(STORE_ACCEPT_ROW, n, c, storeAccept);
     await row('scrypt hash alone (logN 15)', Math.min(n, 40), Math.min(c, cpus().length), () => hashPassword(PASSWORD));
     await row('createUsersWorkflow (1 user)', n, c, () => createUsers(ctx, [{ email: email('wf') }]));
     await row('createInvitesWorkflow (1 invite + delivery)', n, c, () => createInvites(ctx, [{ email: email('wf') }]));
     await row('acceptInviteWorkflow (one step, incl. scrypt)', n, c, () =>
       acceptInvite(ctx, { token: tokens[nextToken++].token, password: PASSWORD }),
     );
-    await row('HTTP POST /admin/invites (usermod)', n, c, () => postInvite(apiBase));
-    await row('HTTP POST /admin/invites (no engine: fastify + Prisma)', n, c, () => postInvite(plainBase));
+    await row(HTTP_ROW, n, c, () => postInvite(apiBase));
+    await row(`${NO_ENGINE_ROW}: fastify + Prisma)`, n, c, () => postInvite(plainBase));
   };
   await rowsAt(N1, 1);
   await rowsAt(N, C);
@@ -362,16 +362,13 @@ async function main() {
   // c=20 the noop keeps ~1.7 of 2 busy) and spends nothing beyond its floors.
   // Latency at c=1: the noop of the flow's shape and its store work done directly, one after the other, over
   // the noop's p50.
-  const cpuAll = (name: string, c: number) => {
-    const r = find(name, c);
-    return r && !r.error ? Object.values(r.cpuPerOp).reduce((a, b) => a + b, 0) : NaN;
-  };
+  const rowCpu = (r?: Row) => (r && !r.error ? Object.values(r.cpuPerOp).reduce((a, b) => a + b, 0) : NaN);
+  const cpuAll = (name: string, c: number) => rowCpu(find(name, c));
   const bounds = (reference: Row | undefined, ...floorsCpuMs: number[]): Bounds => {
     const floors = floorsCpuMs.reduce((a, b) => a + b, 0);
-    const referenceCpu = reference ? cpuAll(reference.name, reference.concurrency) : NaN;
     return {
       best: ratio((cpus().length * 1000) / floors, reference?.opsPerSecond),
-      atReferenceUse: ratio(referenceCpu, floors),
+      atReferenceUse: ratio(rowCpu(reference), floors),
     };
   };
   const p50 = (name: string) => find(name, 1)?.p50 ?? NaN;
@@ -384,10 +381,10 @@ async function main() {
   for (const name of ['createUsers', 'createInvites'] as const) {
     const flow = `${name}Workflow`;
     const t = ratio(find(flow, C)?.opsPerSecond, noop20?.opsPerSecond);
-    const top = bounds(noop20, cpuAll(SHAPE_ROW[name], C), cpuAll(`store work of ${name}, direct`, C));
+    const top = bounds(noop20, cpuAll(SHAPE_ROW[name], C), cpuAll(STORE_ROW[name], C));
     goal(`${flow} ops/s (c=${C}) / noop workflow's`, t, '≥ 0.8', t >= 0.8, floorNote, top);
     const l = ratio(find(flow, 1)?.p50, noop1?.p50);
-    const fastest = { best: ratio(p50(SHAPE_ROW[name]) + p50(`store work of ${name}, direct`), noop1?.p50) };
+    const fastest = { best: ratio(p50(SHAPE_ROW[name]) + p50(STORE_ROW[name]), noop1?.p50) };
     goal(`${flow} p50 (c=1) / noop workflow's`, l, '≤ 1.5', l <= 1.5, undefined, fastest);
   }
   const scrypt = Math.min(C, cpus().length);
@@ -396,17 +393,14 @@ async function main() {
     find('scrypt', scrypt),
     cpuAll('scrypt', scrypt),
     cpuAll(SHAPE_ROW.acceptInvite, C),
-    cpuAll('store work of acceptInvite, direct', C),
+    cpuAll(STORE_ROW.acceptInvite, C),
   );
   goal(`acceptInviteWorkflow ops/s (c=${C}) / scrypt alone's`, acc, '≥ 0.7', acc >= 0.7, undefined, accTop);
-  const http = ratio(
-    find('HTTP POST /admin/invites (usermod)', C)?.opsPerSecond,
-    find('HTTP POST /admin/invites (no engine', C)?.opsPerSecond,
-  );
-  const noEngine = 'HTTP POST /admin/invites (no engine';
-  const httpTop = bounds(find(noEngine, C), cpuAll(noEngine, C), cpuAll(SHAPE_ROW.createInvites, C));
+  const httpRow = find(HTTP_ROW, C);
+  const noEngine = find(NO_ENGINE_ROW, C);
+  const http = ratio(httpRow?.opsPerSecond, noEngine?.opsPerSecond);
+  const httpTop = bounds(noEngine, rowCpu(noEngine), cpuAll(SHAPE_ROW.createInvites, C));
   goal(`HTTP invite ops/s (c=${C}) / no-engine handler's`, http, '≥ 0.3', http >= 0.3, undefined, httpTop);
-  const httpRow = find('HTTP POST /admin/invites (usermod)', C);
   const tail = ratio(httpRow?.p99, httpRow?.p50);
   goal(`HTTP invite p99 / p50 (c=${C})`, tail, '≤ 3', tail <= 3);
   for (const b of bulk) {
@@ -501,6 +495,15 @@ const SHAPE_ROW: Record<(typeof FLOWS)[number], string> = {
   createInvites: "noop of createInvites' shape",
   acceptInvite: "noop of acceptInvite's shape",
 };
+/** The rows of each flow's store work done directly (found by this prefix). */
+const STORE_ROW: Record<(typeof FLOWS)[number], string> = {
+  createUsers: 'store work of createUsers, direct',
+  createInvites: 'store work of createInvites, direct',
+  acceptInvite: 'store work of acceptInvite, direct',
+};
+const STORE_ACCEPT_ROW = `${STORE_ROW.acceptInvite} (no scrypt)`;
+const HTTP_ROW = 'HTTP POST /admin/invites (usermod)';
+const NO_ENGINE_ROW = 'HTTP POST /admin/invites (no engine';
 
 /** What a failed run stops before it exits: its worker process, dev server and PostgreSQL. */
 const onFailure: (() => unknown)[] = [];
